@@ -1,0 +1,45 @@
+# Two commands set everything up on a fresh Debian machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" != "0" ] && command -v sudo)
+
+.PHONY: demo test bench soak lint install browser clean
+
+install: $(STAMP) browser
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's chromium + a CJK font when missing; else Playwright's own browser if one is installed.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian chromium and CJK fonts"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	else echo "no $(CHROMIUM) and no apt-get: falling back to Playwright's own browser if installed"; fi
+
+demo: install
+	$(BIN)/newmedia-audit demo --out outputs/demo
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m newmedia_audit.bench
+
+soak: install
+	$(BIN)/python -m newmedia_audit.bench.soak
+
+lint: $(STAMP)
+	$(BIN)/ruff check newmedia_audit tests
+	$(BIN)/ruff format --check newmedia_audit tests
+
+clean:
+	rm -rf $(VENV) outputs/demo outputs/bench

@@ -1,0 +1,1 @@
+"""Visiting accounts: replay router, browser pool, politeness, one collector a platform."""

@@ -1,0 +1,179 @@
+"""Typed settings: CLI > NEWMEDIA_AUDIT_* environment > TOML file > defaults.
+
+Nested per-platform values use a double underscore in the environment,
+e.g. ``NEWMEDIA_AUDIT_WEIBO__DELAY=5``. The TOML file is ``--config``
+(default ``registry/rules.toml`` when it exists).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import ConfigError
+from .models import Reason
+
+DEFAULT_CONFIG = Path("registry/rules.toml")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class PlatformSettings(BaseModel):
+    """Politeness and path choice for one platform (live traffic only)."""
+
+    delay: float = 3.0
+    """Minimum seconds between two requests to the platform."""
+    jitter: float = 0.5
+    """Random factor: each delay is drawn from delay * [1 - jitter, 1 + jitter]."""
+    concurrency: int = Field(1, ge=1)
+    """Accounts visited at once on this platform."""
+    use_httpx: bool = False
+    """Use the httpx path (no browser) where the platform allows it."""
+    cooldown: float = 60.0
+    """Seconds a wall pauses the platform before its accounts are retried."""
+    breaker_threshold: int = Field(3, ge=1)
+    """Walls in a row that open the circuit breaker (pause the platform)."""
+    wall_retries: int = Field(2, ge=0)
+    """Times an account that met a wall is requeued before it ends as blocked."""
+
+
+class BrowserSettings(BaseModel):
+    """Headless Chromium through Playwright."""
+
+    executable: str | None = "/usr/bin/chromium"
+    """Chromium executable; when missing, Playwright's own browser is used if installed."""
+    args: list[str] = Field(default_factory=lambda: list(CHROMIUM_FLAGS))
+    headless: bool = True
+    restart_every: int = Field(500, ge=1)
+    """Restart the browser after this many pages (keeps memory flat)."""
+    recycle_context_every: int = Field(100, ge=1)
+    """New context (cookies) after this many accounts of one worker."""
+    page_timeout: float = 20.0
+    """Seconds to wait for a profile page and its JSON."""
+    screenshots: bool = True
+    """Keep a screenshot of each profile page as evidence."""
+
+    def resolved_executable(self) -> str | None:
+        """The configured executable if it exists, else None (Playwright's own browser)."""
+        if self.executable and (Path(self.executable).exists() or shutil.which(self.executable)):
+            return self.executable
+        return None
+
+
+class WechatSettings(PlatformSettings):
+    delay: float = 5.0  # Sogou throttles early
+
+
+class WeiboSettings(PlatformSettings):
+    use_httpx: bool = True  # m.weibo.cn's JSON needs no page signature
+
+
+class Settings(BaseSettings):
+    """All settings of a run."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWMEDIA_AUDIT_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    province: str = "湖北省"
+    """Province name used in the 未备案 label."""
+    window_days: int = Field(14, ge=1)
+    """An account is fresh when its latest post falls in [D - window_days, D]."""
+    zombie_days: int = Field(90, ge=1)
+    """Silent longer than this before D: a zombie account."""
+    website_pass_line: float = 60.0
+    """Website score needed to pass (60 nationally, some notices use 80)."""
+    precedence: list[Reason] = Field(
+        default_factory=lambda: [
+            Reason.serious_error,
+            Reason.unreachable,
+            Reason.not_updated,
+            Reason.never_updated,
+            Reason.unregistered,
+            Reason.name_mismatch,
+            Reason.no_interaction,
+        ]
+    )
+    """Order of reasons; the first present is the primary reason."""
+    frequency_days: dict[str, int] = Field(default_factory=dict)
+    """Optional per-level update frequency, e.g. {"县级政府" = 7, "部门" = 30} (seed 003)."""
+    interaction_rule: bool = False
+    """Optional no_interaction rule (off by default)."""
+    lexicon_files: list[Path] = Field(default_factory=list)
+    """Extra lexicon files (TOML or CSV) added to the default entries."""
+    retries: int = Field(3, ge=0)
+    """Retries of transient faults (timeouts, resets, 5xx) per visit."""
+    retry_wait: float = 1.0
+    """Base seconds of exponential backoff for transient faults (live only)."""
+    browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    wechat: WechatSettings = Field(default_factory=WechatSettings)
+    weibo: WeiboSettings = Field(default_factory=WeiboSettings)
+    douyin: PlatformSettings = Field(default_factory=PlatformSettings)
+    toutiao: PlatformSettings = Field(default_factory=PlatformSettings)
+
+    def platform(self, name: str) -> PlatformSettings:
+        """Settings of one of the four platforms."""
+        return getattr(self, name)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # init (CLI and TOML merged by load_settings) > env; see load_settings.
+        return (env_settings, init_settings)
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(config: Path | None = None, **cli: Any) -> Settings:
+    """Build settings with precedence CLI > env > TOML > defaults.
+
+    Raises ConfigError (exit 2) for an unreadable TOML file or a bad value.
+    """
+    data: dict[str, Any] = {}
+    path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"配置文件不存在：{path}") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from exc
+    cli_values = {k: v for k, v in cli.items() if v is not None}
+    try:
+        # Env beats TOML: build from TOML first, then let env override, then CLI.
+        from_env_and_toml = Settings(**data)
+        merged = _deep_merge(from_env_and_toml.model_dump(), cli_values)
+        return Settings.model_validate(merged) if cli_values else from_env_and_toml
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (值 {err.get('input')!r})"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"配置有误（{path or '环境变量'}）：{problems}") from exc

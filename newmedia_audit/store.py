@@ -1,0 +1,178 @@
+"""SQLite (WAL) state of one sweep: accounts, visits, observations, verdicts.
+
+Each visit is leased (``begin_visit``) then committed with its observation in
+one transaction (``finish_visit``), so a sweep killed at any point (even
+kill -9) resumes with the same command: finished accounts are not fetched
+again, leased-but-unfinished ones are redone, nothing is counted twice.
+The national step swaps this class for a PostgreSQL one with the same methods.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import OutputError
+from .models import Account, Observation, Verdict
+
+MIGRATIONS: list[str] = [
+    # 1: the sweep
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE accounts (
+        key TEXT PRIMARY KEY, platform TEXT NOT NULL, account_id TEXT NOT NULL,
+        name TEXT NOT NULL, data TEXT NOT NULL);
+    CREATE TABLE visits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, platform TEXT NOT NULL,
+        started_at TEXT NOT NULL, finished_at TEXT, status TEXT, detail TEXT);
+    CREATE INDEX visits_key ON visits(key);
+    CREATE TABLE observations (
+        key TEXT PRIMARY KEY, status TEXT NOT NULL, fetched_at TEXT, data TEXT NOT NULL);
+    CREATE TABLE verdicts (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE events (
+        platform TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+        count INTEGER NOT NULL, PRIMARY KEY (platform, kind, reason));
+    """,
+]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class Store:
+    """The state of a sweep in one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise OutputError(f"无法打开状态库 {self.path}：{exc}") from exc
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.atomic():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={number}")
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: all or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- accounts -----------------------------------------------------------
+    def upsert_accounts(self, accounts: Iterable[Account]) -> None:
+        with self.atomic():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?)",
+                [(a.key, a.platform, a.account_id, a.name, a.model_dump_json()) for a in accounts],
+            )
+
+    def accounts(self) -> list[Account]:
+        rows = self.db.execute("SELECT data FROM accounts ORDER BY rowid")
+        return [Account.model_validate_json(r[0]) for r in rows]
+
+    # -- visits -------------------------------------------------------------
+    def finished_keys(self) -> set[str]:
+        """Accounts with a committed observation: not fetched again on resume."""
+        return {r[0] for r in self.db.execute("SELECT key FROM observations")}
+
+    def pending(self, accounts: Iterable[Account]) -> list[Account]:
+        """Accounts still to visit, in the given order."""
+        done = self.finished_keys()
+        return [a for a in accounts if a.key not in done]
+
+    def begin_visit(self, account: Account) -> int:
+        """Lease an account for a visit; an unfinished lease is simply redone on resume."""
+        cur = self.db.execute(
+            "INSERT INTO visits (key, platform, started_at) VALUES (?, ?, ?)",
+            (account.key, account.platform, _now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_visit(self, visit_id: int, account: Account, observation: Observation) -> None:
+        """Commit a visit's outcome and its observation in one transaction."""
+        with self.atomic():
+            self.db.execute(
+                "UPDATE visits SET finished_at = ?, status = ?, detail = ? WHERE id = ?",
+                (_now(), observation.status.value, observation.detail, visit_id),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?)",
+                (
+                    account.key,
+                    observation.status.value,
+                    observation.fetched_at.isoformat() if observation.fetched_at else None,
+                    observation.model_dump_json(),
+                ),
+            )
+
+    def observations(self) -> dict[str, Observation]:
+        rows = self.db.execute("SELECT key, data FROM observations")
+        return {k: Observation.model_validate_json(d) for k, d in rows}
+
+    def finished_visit_counts(self) -> dict[str, int]:
+        """Finished visits per account (a resumed sweep must keep each at 1)."""
+        rows = self.db.execute(
+            "SELECT key, COUNT(*) FROM visits WHERE finished_at IS NOT NULL GROUP BY key"
+        )
+        return {k: n for k, n in rows}
+
+    # -- events (walls and transient faults per platform and reason) ---------
+    def count_event(self, platform: str, kind: str, reason: str) -> None:
+        self.db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, 1) ON CONFLICT(platform, kind, reason) "
+            "DO UPDATE SET count = count + 1",
+            (platform, kind, reason),
+        )
+
+    def events(self) -> list[tuple[str, str, str, int]]:
+        return list(self.db.execute("SELECT * FROM events ORDER BY platform, kind, reason"))
+
+    # -- verdicts -----------------------------------------------------------
+    def save_verdicts(self, verdicts: Iterable[Verdict]) -> None:
+        with self.atomic():
+            self.db.execute("DELETE FROM verdicts")
+            self.db.executemany(
+                "INSERT INTO verdicts VALUES (?, ?)",
+                [(v.account.key, v.model_dump_json()) for v in verdicts],
+            )
+
+    def verdicts(self) -> list[Verdict]:
+        rows = self.db.execute("SELECT data FROM verdicts ORDER BY rowid")
+        return [Verdict.model_validate_json(r[0]) for r in rows]
+
+    def meta_json(self, key: str) -> object:
+        raw = self.get_meta(key)
+        return json.loads(raw) if raw else None
