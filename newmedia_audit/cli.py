@@ -1,13 +1,203 @@
-"""Command line: parse, build settings, call one function, map errors to exit codes."""
+"""Command line: parse, build settings, call one function, map errors to exit codes.
+
+Exit status: 0 done (accounts in review included), 2 bad input or usage,
+1 anything else. Messages users read are Simplified Chinese.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .errors import ConfigError, InputError, NewmediaAuditError
+
+EPILOG = """\
+示例 / examples:
+  newmedia-audit sweep --ledger 台账.xlsx --registry 备案库.xlsx --websites 网站.xlsx \\
+                       --as-of 2022-05-10 --out outputs/2022Q2
+  newmedia-audit sweep --ledger 台账.csv --registry 备案库.csv --replay corpus.har --out outputs/t
+  newmedia-audit report outputs/2022Q2 --overrides 复核结论.csv
+  newmedia-audit demo
+  newmedia-audit login weibo
+"""
+
+
+class UsageError(ConfigError):
+    """Bad command-line usage (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so one place maps errors to exit codes."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"用法错误 / usage error: {message}\n{self.format_usage()}")
+
+
+def _as_of(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"监测时间点应为 YYYY-MM-DD，收到「{value}」") from exc
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"抽样比例应为 0 到 1 之间的小数，收到「{value}」") from exc
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"抽样比例应在 (0, 1] 之内，收到「{value}」")
+    return number
+
+
+def _existing_file(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"文件不存在 / file not found：{value}")
+    return path
+
+
+def _existing_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"目录不存在 / directory not found：{value}")
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newmedia-audit",
+        description="政务新媒体季度抽查工具 / audit government new-media accounts (WeChat, Weibo, Douyin, Toutiao).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="抽查台账中的全部账号并出具报告 / visit every ledger account and write the reports",
+        description="抽查台账中的全部账号，对比备案库，合并网站检查结果，输出报告。重复执行同一命令会从中断处继续。\n"
+        "Visit every account of the ledger, compare with the registry, merge website results, "
+        "write the reports. Rerunning the same command resumes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument(
+        "--ledger", required=True, type=_existing_file, help="台账 (.xlsx/.csv) / ledger of accounts"
+    )
+    sweep.add_argument(
+        "--registry", required=True, type=_existing_file, help="备案库导出 / filing registry export"
+    )
+    sweep.add_argument("--websites", type=_existing_file, help="网站检查结果 / website inspection results")
+    sweep.add_argument(
+        "--as-of", type=_as_of, help="监测时间点 YYYY-MM-DD（默认今天）/ monitoring point (default today)"
+    )
+    sweep.add_argument("--out", type=Path, default=Path("outputs/sweep"), help="输出目录 / output dir")
+    sweep.add_argument(
+        "--replay",
+        type=_existing_file,
+        action="append",
+        default=[],
+        help="回放 HAR 文件（可多次）；不访问网络 / replay HAR corpus (repeatable), no network",
+    )
+    sweep.add_argument("--record", type=Path, help="把实时流量写成 HAR / record live traffic as HAR")
+    sweep.add_argument(
+        "--config", type=_existing_file, help="规则 TOML（默认 registry/rules.toml）/ rules file"
+    )
+    sweep.add_argument("--previous", type=_existing_dir, help="上期抽查输出目录 / previous sweep output dir")
+    sweep.add_argument("--overrides", type=_existing_file, help="人工复核结论 CSV / officer overrides")
+    sweep.add_argument("--sample", type=_fraction, help="抽样比例 (0,1] / sample fraction")
+    sweep.add_argument("--seed", type=int, default=0, help="抽样随机种子 / sample seed")
+    sweep.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        choices=["wechat", "weibo", "douyin", "toutiao"],
+        help="只抽查该平台（可多次）/ only this platform (repeatable)",
+    )
+    sweep.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="跳过有误的行并在报告中列出 / skip bad rows, list them in the report",
+    )
+
+    report = sub.add_parser(
+        "report",
+        help="按存储的抽查结果重新判定并输出报告（不访问）/ re-assess and re-render from the store",
+        description="按 state.sqlite 中的抽查结果重新判定（例如应用人工复核结论）并重新输出报告，不访问任何平台。\n"
+        "Re-assess the stored observations (e.g. after an overrides file) and re-render; visits nothing.",
+    )
+    report.add_argument("dir", type=_existing_dir, help="抽查输出目录 / a sweep's output dir")
+    report.add_argument("--overrides", type=_existing_file, help="人工复核结论 CSV / officer overrides")
+    report.add_argument("--config", type=_existing_file, help="规则 TOML / rules file")
+    report.add_argument("--previous", type=_existing_dir, help="上期抽查输出目录 / previous sweep output dir")
+
+    demo = sub.add_parser(
+        "demo",
+        help="内置示例（咸宁2022年二季度）端到端回放 / the embedded seed-001 demo",
+        description="生成内置示例语料（如缺失），经无头浏览器回放抽查并输出全部报告。\n"
+        "Build the embedded seed-001 corpus if missing, sweep it replayed through headless Chromium.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("outputs/demo"), help="输出目录 / output dir")
+
+    login = sub.add_parser(
+        "login",
+        help="打开浏览器登录并保存登录状态 / save a login state under browsers/",
+        description="打开有界面的浏览器，登录后保存 Playwright 登录状态到 browsers/（不提交、不写入输出）。\n"
+        "Open a headed browser; after you log in, save a storage state under browsers/ (never in outputs).",
+    )
+    login.add_argument("platform", choices=["wechat", "weibo", "douyin", "toutiao"])
+    login.add_argument("--browsers-dir", type=Path, default=Path("browsers"))
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Imported here so `--help` stays fast and never needs a browser.
+    from . import pipeline
+
+    if args.command == "sweep":
+        return pipeline.sweep_command(args)
+    if args.command == "report":
+        return pipeline.report_command(args)
+    if args.command == "demo":
+        return pipeline.demo_command(args)
+    if args.command == "login":
+        from .collect.login import login
+
+        login(args.platform, browsers_dir=args.browsers_dir)
+        return 0
+    raise UsageError("请指定命令 / a command is required: sweep, report, demo, login")
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("newmedia-audit: under construction", file=sys.stderr)
-    return 1
+    """Entry point of the console script."""
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except (InputError, ConfigError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except NewmediaAuditError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "已中断；已完成的访问已保存，重新执行同一命令即可继续。/ interrupted; rerun to resume.",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback unless asked
+        if os.environ.get("NEWMEDIA_AUDIT_DEBUG"):
+            raise
+        print(
+            f"内部错误 / internal error: {type(exc).__name__}: {exc}（设置 NEWMEDIA_AUDIT_DEBUG=1 查看详情）",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

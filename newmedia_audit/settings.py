@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from .errors import ConfigError
 from .models import Reason
 
 DEFAULT_CONFIG = Path("registry/rules.toml")
+
+# Values given on the command line for the Settings being built (highest priority).
+_CLI_VALUES: ContextVar[dict[str, Any] | None] = ContextVar("_CLI_VALUES", default=None)
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -84,9 +88,7 @@ class WeiboSettings(PlatformSettings):
 class Settings(BaseSettings):
     """All settings of a run."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="NEWMEDIA_AUDIT_", env_nested_delimiter="__", extra="forbid"
-    )
+    model_config = SettingsConfigDict(env_prefix="NEWMEDIA_AUDIT_", env_nested_delimiter="__", extra="forbid")
 
     province: str = "湖北省"
     """Province name used in the 未备案 label."""
@@ -137,18 +139,18 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # init (CLI and TOML merged by load_settings) > env; see load_settings.
-        return (env_settings, init_settings)
+        # CLI > env > TOML (passed as init values by load_settings) > defaults.
+        return (_CliSource(settings_cls), env_settings, init_settings)
 
 
-def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = value
-    return out
+class _CliSource(PydanticBaseSettingsSource):
+    """Command-line values set by load_settings for the Settings being built."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return (_CLI_VALUES.get() or {}).get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_CLI_VALUES.get() or {})
 
 
 def load_settings(config: Path | None = None, **cli: Any) -> Settings:
@@ -165,15 +167,14 @@ def load_settings(config: Path | None = None, **cli: Any) -> Settings:
             raise ConfigError(f"配置文件不存在：{path}") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from exc
-    cli_values = {k: v for k, v in cli.items() if v is not None}
+    token = _CLI_VALUES.set({k: v for k, v in cli.items() if v is not None})
     try:
-        # Env beats TOML: build from TOML first, then let env override, then CLI.
-        from_env_and_toml = Settings(**data)
-        merged = _deep_merge(from_env_and_toml.model_dump(), cli_values)
-        return Settings.model_validate(merged) if cli_values else from_env_and_toml
+        return Settings(**data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (值 {err.get('input')!r})"
             for err in exc.errors()
         )
         raise ConfigError(f"配置有误（{path or '环境变量'}）：{problems}") from exc
+    finally:
+        _CLI_VALUES.reset(token)

@@ -144,9 +144,7 @@ class Store:
 
     def finished_visit_counts(self) -> dict[str, int]:
         """Finished visits per account (a resumed sweep must keep each at 1)."""
-        rows = self.db.execute(
-            "SELECT key, COUNT(*) FROM visits WHERE finished_at IS NOT NULL GROUP BY key"
-        )
+        rows = self.db.execute("SELECT key, COUNT(*) FROM visits WHERE finished_at IS NOT NULL GROUP BY key")
         return {k: n for k, n in rows}
 
     # -- events (walls and transient faults per platform and reason) ---------

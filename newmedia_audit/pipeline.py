@@ -1,0 +1,249 @@
+"""The jobs behind the CLI commands: import -> sweep -> assess -> report.
+
+Each function takes the parsed arguments, does one job end to end and
+returns the exit status. Inputs are validated before any visit; the store
+keeps what the report command needs to re-assess without visiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from .errors import InputError, InputErrors
+from .models import Account, AuditResult, Filing, SkippedRow, WebsiteResult
+from .settings import Settings, load_settings
+from .store import Store
+
+CST = timezone(timedelta(hours=8))
+STATE_FILE = "state.sqlite"
+
+
+@dataclass
+class Inputs:
+    """Validated inputs of a sweep."""
+
+    accounts: list[Account]
+    filings: list[Filing]
+    websites: list[WebsiteResult] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_inputs(
+    ledger: Path, registry: Path, websites: Path | None, settings: Settings, *, skip_bad_rows: bool
+) -> Inputs:
+    """Read every input file; report every bad row of every file in one error.
+
+    A missing required column raises at once (before any visit).
+    """
+    from .inputs.ledger import read_ledger
+    from .inputs.registry import read_registry
+    from .inputs.result import errors_to_skipped
+    from .inputs.websites import read_websites
+
+    ledger_read = read_ledger(ledger)
+    registry_read = read_registry(registry)
+    districts = list(dict.fromkeys(a.district for a in ledger_read.items))
+    website_read = (
+        read_websites(websites, pass_line=settings.website_pass_line, districts=districts)
+        if websites
+        else None
+    )
+    errors: list[InputError] = [*ledger_read.errors, *registry_read.errors]
+    warnings = [*ledger_read.warnings, *registry_read.warnings]
+    if website_read is not None:
+        errors += website_read.errors
+        warnings += website_read.warnings
+    if errors and not skip_bad_rows:
+        raise InputErrors(errors)
+    return Inputs(
+        accounts=list(ledger_read.items),
+        filings=list(registry_read.items),
+        websites=list(website_read.items) if website_read else [],
+        skipped=errors_to_skipped(errors),
+        warnings=warnings,
+    )
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _today() -> date:
+    return datetime.now(CST).date()
+
+
+def _save_inputs(store: Store, inputs: Inputs, as_of: date, extra: dict[str, str | None]) -> None:
+    payload = {
+        "as_of": as_of.isoformat(),
+        "filings": [f.model_dump(mode="json") for f in inputs.filings],
+        "websites": [w.model_dump(mode="json") for w in inputs.websites],
+        "skipped": [s.model_dump(mode="json") for s in inputs.skipped],
+        **extra,
+    }
+    store.set_meta("inputs", json.dumps(payload, ensure_ascii=False))
+
+
+def _load_saved(store: Store) -> tuple[Inputs, date, dict[str, str | None]]:
+    payload = store.meta_json("inputs")
+    if not isinstance(payload, dict):
+        raise InputError("该目录没有可用的抽查状态（state.sqlite 缺少输入记录），请先运行 sweep。")
+    inputs = Inputs(
+        accounts=store.accounts(),
+        filings=TypeAdapter(list[Filing]).validate_python(payload["filings"]),
+        websites=TypeAdapter(list[WebsiteResult]).validate_python(payload["websites"]),
+        skipped=TypeAdapter(list[SkippedRow]).validate_python(payload["skipped"]),
+    )
+    extra = {k: payload.get(k) for k in ("previous", "overrides")}
+    return inputs, date.fromisoformat(payload["as_of"]), extra
+
+
+def assess_and_report(
+    store: Store,
+    inputs: Inputs,
+    settings: Settings,
+    as_of: date,
+    out_dir: Path,
+    *,
+    previous: Path | None,
+    overrides: Path | None,
+) -> AuditResult:
+    """Assess the stored observations and write every report."""
+    from .report.terminal import print_summary
+    from .report.write import write_reports
+    from .rules.assess import assess
+    from .rules.overrides import read_overrides
+    from .rules.rectification import read_previous
+
+    observations = store.observations()
+    result = assess(
+        inputs.accounts,
+        observations,
+        inputs.filings,
+        settings,
+        as_of,
+        websites=inputs.websites,
+        previous=read_previous(previous) if previous else None,
+        overrides=read_overrides(overrides) if overrides else [],
+        skipped_rows=inputs.skipped,
+    )
+    store.save_verdicts(result.verdicts)
+    paths = write_reports(result, out_dir)
+    print_summary(result)
+    _say("报告已生成 / reports written: " + ", ".join(str(p) for p in paths.values()))
+    return result
+
+
+def run_sweep_job(
+    inputs: Inputs,
+    settings: Settings,
+    as_of: date,
+    out_dir: Path,
+    *,
+    replay: list[Path],
+    record: Path | None = None,
+    platforms: set[str] | None = None,
+    previous: Path | None = None,
+    overrides: Path | None = None,
+) -> AuditResult:
+    """Store the inputs, visit what is pending, assess, report."""
+    from .collect.sweep import sweep
+
+    for warning in inputs.warnings:
+        _say(f"提示 / warning: {warning}")
+    store = Store(out_dir / STATE_FILE)
+    try:
+        store.upsert_accounts(inputs.accounts)
+        _save_inputs(
+            store,
+            inputs,
+            as_of,
+            {
+                "previous": str(previous) if previous else None,
+                "overrides": str(overrides) if overrides else None,
+            },
+        )
+        pending = store.pending(inputs.accounts)
+        if len(pending) < len(inputs.accounts):
+            _say(
+                f"继续上次的抽查：{len(inputs.accounts) - len(pending)} 个账号已完成，{len(pending)} 个待访问。"
+            )
+        sweep(
+            inputs.accounts,
+            store,
+            settings,
+            out_dir,
+            replay=replay,
+            record=record,
+            platforms=platforms,
+        )
+        return assess_and_report(
+            store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides
+        )
+    finally:
+        store.close()
+
+
+def sweep_command(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    inputs = read_inputs(
+        args.ledger, args.registry, args.websites, settings, skip_bad_rows=args.skip_bad_rows
+    )
+    if args.sample:
+        from .rules.sampling import sample_accounts
+
+        inputs.accounts = sample_accounts(inputs.accounts, args.sample, args.seed)
+        _say(f"抽样：{len(inputs.accounts)} 个账号（比例 {args.sample}，种子 {args.seed}）")
+    run_sweep_job(
+        inputs,
+        settings,
+        args.as_of or _today(),
+        args.out,
+        replay=list(args.replay),
+        record=args.record,
+        platforms=set(args.platform) or None,
+        previous=args.previous,
+        overrides=args.overrides,
+    )
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    state = args.dir / STATE_FILE
+    if not state.is_file():
+        raise InputError(f"目录 {args.dir} 中没有 {STATE_FILE}，请先运行 sweep。")
+    store = Store(state)
+    try:
+        inputs, as_of, saved = _load_saved(store)
+        previous = args.previous or (Path(saved["previous"]) if saved.get("previous") else None)
+        overrides = args.overrides or (Path(saved["overrides"]) if saved.get("overrides") else None)
+        assess_and_report(store, inputs, settings, as_of, args.dir, previous=previous, overrides=overrides)
+    finally:
+        store.close()
+    return 0
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """Build the embedded seed-001 corpus if missing, sweep it replayed, report."""
+    from .demo import build_demo
+
+    demo = build_demo(args.out / "input")
+    settings = load_settings(demo.config) if getattr(demo, "config", None) else load_settings()
+    inputs = read_inputs(demo.ledger, demo.registry, demo.websites, settings, skip_bad_rows=False)
+    run_sweep_job(
+        inputs,
+        settings,
+        demo.as_of,
+        args.out,
+        replay=[demo.har],
+        previous=demo.previous,
+    )
+    return 0
