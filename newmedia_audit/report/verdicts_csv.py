@@ -1,0 +1,56 @@
+"""verdicts.csv: one row per ledger account, the columns design.md fixes (UTF-8 with BOM)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..models import AuditResult, Verdict
+from .labels import iso_local, primary_of
+
+COLUMNS: tuple[str, ...] = (
+    "district",
+    "unit",
+    "platform",
+    "account_type",
+    "name",
+    "account_id",
+    "status",
+    "live_name",
+    "last_post_at",
+    "verdict",
+    "primary_reason",
+    "reasons",
+    "evidence",
+)
+
+
+def verdict_row(verdict: Verdict) -> list[str]:
+    """The CSV cells of one verdict, codes as design.md spells them."""
+    account = verdict.account
+    primary = primary_of(verdict) if verdict.reasons or verdict.primary_reason else None
+    return [
+        account.district,
+        account.unit,
+        account.platform,
+        account.account_type,
+        account.name,
+        account.account_id,
+        str(verdict.status),
+        verdict.live_name,
+        iso_local(verdict.last_post_at),
+        str(verdict.verdict),
+        "" if primary is None else str(primary),
+        ";".join(str(r) for r in verdict.reasons),
+        verdict.evidence,
+    ]
+
+
+def render_verdicts_csv(result: AuditResult) -> bytes:
+    """The whole file as bytes: BOM, header, one row per account in ledger order, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for verdict in result.verdicts:
+        writer.writerow(verdict_row(verdict))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

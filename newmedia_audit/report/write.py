@@ -1,0 +1,102 @@
+"""Write every report file into --out, each atomically (temporary name, then os.replace)."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from xlsxwriter.exceptions import XlsxFileError
+
+from ..errors import OutputError
+from ..models import AuditResult
+from .html import render_html
+from .labels import CST
+from .notice import render_notice
+from .results_json import render_results_json
+from .summary import summarize
+from .verdicts_csv import render_verdicts_csv
+from .xlsx import write_xlsx
+
+REPORT_FILES = ("results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md")
+
+
+def _explain(exc: BaseException, target: Path) -> OutputError:
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC:
+        reason = "磁盘空间不足"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "没有写入权限"
+    elif code == errno.ENOTDIR:
+        reason = "路径不是目录"
+    else:
+        reason = str(exc) or exc.__class__.__name__
+    return OutputError(f"无法写入报告文件 {target}：{reason}。请检查 --out 目录是否可写、磁盘空间是否充足。")
+
+
+def _os_error(exc: BaseException) -> BaseException:
+    """The OSError behind an exception (xlsxwriter wraps it in FileCreateError), else the exception."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
+def _atomic(target: Path, produce: Callable[[Path], None]) -> None:
+    """Run ``produce(tmp)`` then rename tmp over target; remove the tmp file on failure."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        produce(tmp)
+        os.replace(tmp, target)
+    except (OSError, XlsxFileError) as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise _explain(_os_error(exc), target) from exc
+
+
+def _write_bytes(data: bytes) -> Callable[[Path], None]:
+    def produce(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    return produce
+
+
+def write_reports(
+    result: AuditResult, out_dir: Path, generated_at: datetime | None = None
+) -> dict[str, Path]:
+    """Write results.json, verdicts.csv, report.xlsx, report.html and notice.md into ``out_dir``.
+
+    Args:
+        result: the assessed sweep.
+        out_dir: the output directory (created when missing).
+        generated_at: the time printed as generated_at (default: now, +08:00).
+
+    Returns:
+        File name -> path of each file written.
+
+    Raises:
+        OutputError: the directory cannot be created or written (permissions, disk full).
+    """
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _explain(exc, out_dir) from exc
+    moment = generated_at or datetime.now(CST)
+    summary = summarize(result)
+    paths = {name: out_dir / name for name in REPORT_FILES}
+    _atomic(paths["results.json"], _write_bytes(render_results_json(result, moment).encode("utf-8")))
+    _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
+    _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary))
+    _atomic(paths["report.html"], _write_bytes(render_html(result, moment, summary).encode("utf-8")))
+    _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary).encode("utf-8")))
+    return paths

@@ -1,0 +1,147 @@
+"""report.xlsx for people, written with xlsxwriter.
+
+strings_to_formulas and strings_to_urls are off, so a platform text such as
+"=HYPERLINK(...)" stays text; every string goes through write_string anyway.
+Cells longer than Excel's 32,767-character limit are cut with a marker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from ..models import AuditResult
+from .labels import TRUNCATION_MARKER, display_width
+from .summary import Summary, summarize
+from .tables import (
+    SUMMARY_GROUPS,
+    SUMMARY_RATE_COLUMNS,
+    Cell,
+    Sheet,
+    detail_sheets,
+    summary_rows,
+)
+
+EXCEL_CELL_LIMIT = 32_767
+SHEET_NAME_LIMIT = 31
+MIN_WIDTH = 6
+MAX_WIDTH = 60
+RATE_FORMAT = '0.0"%"'
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def fit_cell(text: str) -> str:
+    """The text cut to Excel's cell limit, ending with a marker when cut."""
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    return text[: EXCEL_CELL_LIMIT - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
+
+
+def sheet_name(name: str) -> str:
+    """A valid sheet name: no []:*?/\\ and at most 31 characters."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)
+    return cleaned[:SHEET_NAME_LIMIT] or "Sheet"
+
+
+def _cell_width(value: Cell) -> int:
+    if value is None:
+        return 0
+    text = value if isinstance(value, str) else str(value)
+    return max((display_width(line) for line in text.splitlines() or [""]), default=0)
+
+
+class _Widths:
+    """Tracks the widest cell of each column (CJK counts 2)."""
+
+    def __init__(self) -> None:
+        self.widths: dict[int, int] = {}
+
+    def see(self, col: int, value: Cell, extra: int = 0) -> None:
+        self.widths[col] = max(self.widths.get(col, 0), _cell_width(value) + extra)
+
+    def apply(self, ws: Worksheet, wrap: Format) -> None:
+        for col, width in self.widths.items():
+            fitted = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+            ws.set_column(col, col, fitted, wrap if width + 2 > MAX_WIDTH else None)
+
+
+def _write(ws: Worksheet, row: int, col: int, value: Cell, fmt: Format | None = None) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, fit_cell(str(value)), fmt)
+
+
+def _write_summary(wb: xlsxwriter.Workbook, summary: Summary, fmts: dict[str, Format]) -> None:
+    ws = wb.add_worksheet(sheet_name("汇总"))
+    widths = _Widths()
+    ws.merge_range(0, 0, 1, 0, "地区", fmts["header"])
+    widths.see(0, "地区")
+    col = 1
+    for group, subs in SUMMARY_GROUPS:
+        ws.merge_range(0, col, 0, col + len(subs) - 1, group, fmts["header"])
+        for offset, sub in enumerate(subs):
+            ws.write_string(1, col + offset, sub, fmts["header"])
+            widths.see(col + offset, sub)
+        col += len(subs)
+    rows = summary_rows(summary)
+    for r, values in enumerate(rows, start=2):
+        is_total = r == len(rows) + 1
+        for c, value in enumerate(values):
+            if c in SUMMARY_RATE_COLUMNS:
+                fmt = fmts["total_rate"] if is_total else fmts["rate"]
+            else:
+                fmt = fmts["total"] if is_total else None
+            _write(ws, r, c, value, fmt)
+            widths.see(c, value)
+    widths.apply(ws, fmts["wrap"])
+    ws.freeze_panes(2, 1)
+    # Filter over the district rows; the total row stays below it.
+    ws.autofilter(1, 0, max(1, len(rows)), col - 1)
+
+
+def _write_sheet(wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format]) -> None:
+    ws = wb.add_worksheet(sheet_name(sheet.name))
+    widths = _Widths()
+    for c, header in enumerate(sheet.headers):
+        ws.write_string(0, c, header, fmts["header"])
+        widths.see(c, header, extra=2)  # room for the filter button
+    for r, values in enumerate(sheet.rows, start=1):
+        for c, value in enumerate(values):
+            _write(ws, r, c, value, fmts["wrap"] if isinstance(value, str) and "\n" in value else None)
+            widths.see(c, value)
+    widths.apply(ws, fmts["wrap"])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(0, len(sheet.rows)), max(0, len(sheet.headers) - 1))
+
+
+def write_xlsx(result: AuditResult, path: Path, summary: Summary | None = None) -> None:
+    """Write report.xlsx to ``path`` (xlsxwriter errors propagate to the caller)."""
+    summary = summary or summarize(result)
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    try:
+        fmts = {
+            "header": wb.add_format(
+                {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "valign": "vcenter"}
+            ),
+            "rate": wb.add_format({"num_format": RATE_FORMAT}),
+            "total": wb.add_format({"bold": True, "top": 1}),
+            "total_rate": wb.add_format({"bold": True, "top": 1, "num_format": RATE_FORMAT}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        _write_summary(wb, summary, fmts)
+        for sheet in detail_sheets(result):
+            _write_sheet(wb, sheet, fmts)
+    finally:
+        wb.close()
