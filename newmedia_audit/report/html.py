@@ -65,8 +65,12 @@ def _rate_text(value: float | None) -> str:
 
 
 def evidence_href(path: str) -> str | None:
-    """A relative link to an evidence folder, or None for anything that is not a plain relative path."""
-    if not path or path.startswith(("/", "\\")) or ":" in path or ".." in path.replace("\\", "/").split("/"):
+    """A relative link to an evidence folder, or None for an absolute or parent path.
+
+    Every ":" is percent-encoded, so no data can form a scheme (javascript:, file:).
+    """
+    parts = path.replace("\\", "/").split("/")
+    if not path or path.startswith(("/", "\\")) or ".." in parts:
         return None
     return quote(path.replace("\\", "/"), safe="/._-~")
 

@@ -1,0 +1,84 @@
+"""write_reports: five files, written atomically; unwritable or full disks raise OutputError."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from newmedia_audit.errors import OutputError
+from newmedia_audit.models import AuditResult
+from newmedia_audit.report import results_dict, write_reports
+from newmedia_audit.report import write as write_module
+
+from .conftest import GENERATED_AT
+
+
+def test_writes_all_five_files_and_no_temporary_ones(result: AuditResult, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "dir"
+    paths = write_reports(result, out, GENERATED_AT)
+    assert set(paths) == {"results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md"}
+    assert sorted(p.name for p in out.iterdir()) == sorted(paths)
+    assert all(p.stat().st_size > 0 for p in paths.values())
+
+
+def test_results_dict_is_exported(result: AuditResult) -> None:
+    assert results_dict(result, GENERATED_AT)["new_media"]["failed"] == 7
+
+
+def test_out_path_under_a_file_raises_output_error_in_chinese(result: AuditResult, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="无法写入"):
+        write_reports(result, blocker / "out", GENERATED_AT)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_directory_raises_output_error(result: AuditResult, tmp_path: Path) -> None:
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="没有写入权限"):
+            write_reports(result, out, GENERATED_AT)
+    finally:
+        out.chmod(0o700)
+
+
+def test_disk_full_raises_output_error_and_keeps_the_old_file(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_reports(result, tmp_path, GENERATED_AT)
+    before = (tmp_path / "report.html").read_bytes()
+
+    real = write_module._write_bytes
+
+    def full_disk(data: bytes):  # noqa: ANN202
+        produce = real(data)
+
+        def failing(tmp: Path) -> None:
+            if tmp.name.startswith(".report.html"):
+                tmp.write_bytes(data[:10])
+                raise OSError(errno.ENOSPC, "No space left on device")
+            produce(tmp)
+
+        return failing
+
+    monkeypatch.setattr(write_module, "_write_bytes", full_disk)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        write_reports(result, tmp_path, GENERATED_AT)
+    assert (tmp_path / "report.html").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_xlsx_failure_becomes_output_error(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "denied")
+
+    monkeypatch.setattr(write_module, "write_xlsx", broken)
+    with pytest.raises(OutputError, match="report.xlsx"):
+        write_reports(result, tmp_path, GENERATED_AT)
