@@ -80,6 +80,13 @@ def _reason_label(reason: Reason, province: str) -> str:
 def new_media_paragraph(result: AuditResult, summary: Summary, window_days: int = 14) -> str:
     """(三) 政务新媒体抽查情况."""
     nm = summary.new_media
+    if nm.checked == 0:
+        return "政务新媒体抽查情况。本次未抽查政务新媒体。"
+    if nm.decided == 0:
+        return (
+            f"政务新媒体抽查情况。本次抽查的{nm.checked}个政务新媒体均无法自动访问"
+            f"（需登录、验证或平台暂不支持），待人工复核后再计算合格率。"
+        )
     start = result.as_of - timedelta(days=max(window_days - 1, 0))
     text = (
         f"政务新媒体抽查情况。{month_day(start)}至{month_day(result.as_of)}，"

@@ -82,3 +82,10 @@ def test_review_count_is_stated_when_not_zero(result: AuditResult) -> None:
 def test_notice_rates_agree_with_summary(result: AuditResult) -> None:
     summary = summarize(result)
     assert f"{summary.websites.rate}%" in render_notice(result)
+
+
+def test_no_decided_accounts_gives_no_fake_rate(result: AuditResult) -> None:
+    review_only = [v for v in result.verdicts if v.verdict == VerdictCode.review]
+    text = render_notice(result.model_copy(update={"verdicts": review_only}))
+    assert "—%" not in text and "2个政务新媒体均无法自动访问" in text
+    assert "本次未抽查政务新媒体" in render_notice(result.model_copy(update={"verdicts": []}))

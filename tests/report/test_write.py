@@ -82,3 +82,13 @@ def test_xlsx_failure_becomes_output_error(
     monkeypatch.setattr(write_module, "write_xlsx", broken)
     with pytest.raises(OutputError, match="report.xlsx"):
         write_reports(result, tmp_path, GENERATED_AT)
+
+
+def test_an_empty_sweep_still_writes_every_file(tmp_path: Path) -> None:
+    from datetime import date
+
+    empty = AuditResult(as_of=date(2022, 6, 20), verdicts=[])
+    paths = write_reports(empty, tmp_path, GENERATED_AT)
+    assert len(paths) == 5
+    data = results_dict(empty, GENERATED_AT)
+    assert data["new_media"]["rate"] is None and data["districts"] == []
