@@ -85,14 +85,14 @@ def iso_local(moment: datetime | None) -> str:
 
 
 def display_datetime(moment: datetime | None) -> str:
-    """A local time as people read it: 2022-06-10 12:28, or "" for None."""
+    """A local time as people read it: 2021-03-05 12:28, or "" for None."""
     if moment is None:
         return ""
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def dotted_date(day: date) -> str:
-    """Seed 001's short date: 2022.1.25."""
+    """Seed 001's short date: 2021.3.5."""
     return f"{day.year}.{day.month}.{day.day}"
 
 
@@ -108,7 +108,7 @@ def month_part(day: date) -> str:
 
 
 def percent_text(rate: Decimal | None) -> str:
-    """A rate as the seed writes it: 95 (not 95.0), 90.2; "—" when undecided."""
+    """A rate as the seed writes it: 80 (not 80.0), 87.5; "—" when undecided."""
     if rate is None:
         return "—"
     text = f"{rate:.1f}"
@@ -116,7 +116,7 @@ def percent_text(rate: Decimal | None) -> str:
 
 
 def rate_float(rate: Decimal | None) -> float | None:
-    """A rate for JSON: 90.2, 100.0, or None."""
+    """A rate for JSON: 87.5, 100.0, or None."""
     return None if rate is None else float(rate)
 
 
@@ -146,7 +146,7 @@ def failure_cell(verdict: Verdict, province: str) -> str:
     """The 不合格原因 cell of 附件2, worded as seed 001 writes it.
 
     "湖北省未备案" alone; "未备案 开通至今未更新" when unfiled and never updated;
-    "监测时间点内未更新 (最近更新时间2022.1.25)"; "账号名称备案有误";
+    "监测时间点内未更新 (最近更新时间2021.3.5)"; "账号名称备案有误";
     "严重表述错误"; then "上期通报未整改" for an account failing again.
     """
     reasons = list(verdict.reasons)

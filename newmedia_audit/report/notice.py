@@ -2,7 +2,7 @@
 
 Sections (二) 网站抽查情况, (三) 政务新媒体抽查情况 and (四) 新媒体问题整改情况;
 (一) 政务公开抽查情况 is not something the tool inspects, so the office writes it.
-Rates are written the way the seed writes them: 95%, 90.2% (no trailing ".0").
+Rates are written the way the seed writes them: 80%, 87.5% (no trailing ".0").
 """
 
 from __future__ import annotations

@@ -71,7 +71,11 @@ def _write_bytes(data: bytes) -> Callable[[Path], None]:
 
 
 def write_reports(
-    result: AuditResult, out_dir: Path, generated_at: datetime | None = None
+    result: AuditResult,
+    out_dir: Path,
+    generated_at: datetime | None = None,
+    *,
+    window_days: int = 14,
 ) -> dict[str, Path]:
     """Write results.json, verdicts.csv, report.xlsx, report.html and notice.md into ``out_dir``.
 
@@ -79,6 +83,7 @@ def write_reports(
         result: the assessed sweep.
         out_dir: the output directory (created when missing).
         generated_at: the time printed as generated_at (default: now, +08:00).
+        window_days: the freshness window (settings.window_days), for the notice's date range.
 
     Returns:
         File name -> path of each file written.
@@ -98,5 +103,5 @@ def write_reports(
     _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
     _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary))
     _atomic(paths["report.html"], _write_bytes(render_html(result, moment, summary).encode("utf-8")))
-    _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary).encode("utf-8")))
+    _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary, window_days).encode("utf-8")))
     return paths
