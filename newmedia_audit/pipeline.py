@@ -135,7 +135,7 @@ def assess_and_report(
         skipped_rows=inputs.skipped,
     )
     store.save_verdicts(result.verdicts)
-    paths = write_reports(result, out_dir)
+    paths = write_reports(result, out_dir, window_days=settings.window_days)
     print_summary(result)
     _say("报告已生成 / reports written: " + ", ".join(str(p) for p in paths.values()))
     return result
