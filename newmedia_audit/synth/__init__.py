@@ -1,0 +1,1 @@
+"""Synthetic replay corpora: HAR writer, platform responses, corpus generator."""

@@ -1,0 +1,172 @@
+"""HTML bodies of the synthetic profile pages, kept in one place.
+
+Each page imitates what the parsers look for (platforms.md): the page shells
+fetch the platform's JSON with inline ``fetch()`` calls, as the real pages do;
+Toutiao's page shows the profile; Sogou's result page carries the account
+search results. Adjust markers here only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+# Script that fetches JSON URLs in order and writes a short summary into #app,
+# so a screenshot shows something. The URLs are absolute, same origin.
+_FETCH_SCRIPT = """<script>
+(function () {{
+  var urls = {urls};
+  var app = document.getElementById("app");
+  urls.reduce(function (chain, url) {{
+    return chain.then(function () {{
+      return fetch(url, {{credentials: "include"}}).then(function (r) {{ return r.text(); }})
+        .then(function (t) {{ var p = document.createElement("pre"); p.textContent = t.slice(0, 400); app.appendChild(p); }})
+        .catch(function (e) {{ app.setAttribute("data-error", String(e)); }});
+    }});
+  }}, Promise.resolve()).then(function () {{ document.body.setAttribute("data-loaded", "1"); }});
+}})();
+</script>"""
+
+
+def fetch_script(urls: Sequence[str]) -> str:
+    """Inline script fetching ``urls`` one after the other."""
+    return _FETCH_SCRIPT.format(urls=json.dumps(list(urls)))
+
+
+def weibo_page(uid: str, urls: Sequence[str]) -> str:
+    """m.weibo.cn/u/{uid}: the SPA shell; the profile comes from the two getIndex calls."""
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<title>微博</title></head><body><div id="app" data-uid="{escape(uid)}"></div>'
+        f"{fetch_script(urls)}</body></html>"
+    )
+
+
+def weibo_visitor_page() -> str:
+    """Sina's visitor wall (a wall, not a fact about the account)."""
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sina Visitor System</title></head>'
+        '<body><div id="message">Sina Visitor System</div>'
+        "<script>/* visitor verification */</script></body></html>"
+    )
+
+
+def douyin_page(nickname: str, urls: Sequence[str]) -> str:
+    """www.douyin.com/user/{sec_uid}: shell that loads profile and posts JSON."""
+    title = f"{escape(nickname)}的抖音 - 抖音" if nickname else "抖音"
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<title>{title}</title></head><body><div id="app"></div>'
+        f"{fetch_script(urls)}</body></html>"
+    )
+
+
+def douyin_captcha_page() -> str:
+    """Douyin's captcha interstitial (a wall)."""
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>验证码中间页</title></head>'
+        '<body><div id="captcha_container">请完成下列验证后继续</div></body></html>'
+    )
+
+
+# Toutiao page markers (the parser reads these).
+TOUTIAO_TITLE = "{name}的头条主页 - 今日头条(www.toutiao.com)"
+TOUTIAO_GONE_TITLE = "今日头条"
+
+
+def toutiao_page(name: str, subject: str, urls: Sequence[str]) -> str:
+    """www.toutiao.com/c/user/token/{token}/: shows the profile, fetches the feed."""
+    title = escape(TOUTIAO_TITLE.format(name=name))
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body>"
+        '<div class="profile-info-wrapper"><div class="user-info">'
+        f'<h1 class="name">{escape(name)}</h1>'
+        f'<p class="verified-content">头条认证：{escape(subject)}</p>'
+        '</div></div><div id="app"></div>'
+        f"{fetch_script(urls)}</body></html>"
+    )
+
+
+def toutiao_gone_page(message: str) -> str:
+    """The page of a deleted or cancelled Toutiao user (message: 用户不存在 / 该用户已注销)."""
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{TOUTIAO_GONE_TITLE}</title></head><body>"
+        f'<div class="error-page"><p class="error-text">{escape(message)}</p></div></body></html>'
+    )
+
+
+@dataclass(frozen=True)
+class SogouResult:
+    """One ``ul.news-list2 > li`` of Sogou's account search."""
+
+    name: str
+    wechat_id: str
+    subject: str = ""
+    intro: str = ""
+    article_title: str = ""  # empty: no 最近文章 block
+    article_epoch: int | None = None
+
+
+_SOGOU_HEAD = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8">'
+    "<title>{query}的相关微信公众号 – 搜狗微信搜索</title>"
+    "<script>function timeConvert(t){{var d=new Date(parseInt(t,10)*1000);"
+    "return d.getFullYear()+'-'+(d.getMonth()+1)+'-'+d.getDate();}}</script>"
+    "</head><body>"
+)
+
+
+def _sogou_item(index: int, result: SogouResult) -> str:
+    parts = [
+        f'<li id="sogou_vr_11002301_box_{index}" d="oIWsFt{index:04d}">',
+        '<div class="gzh-box2"><div class="img-box">'
+        f'<a target="_blank" uigs="account_image_{index}" href="https://weixin.sogou.com/link?type=1&amp;n={index}">'
+        "<span></span></a></div>",
+        '<div class="txt-box">',
+        f'<p class="tit"><a target="_blank" uigs="account_name_{index}" '
+        f'href="https://weixin.sogou.com/link?type=1&amp;n={index}">{escape(result.name)}</a></p>',
+        f'<p class="info">微信号：<label name="em_weixinhao">{escape(result.wechat_id)}</label></p>',
+        "</div></div>",
+    ]
+    if result.intro:
+        parts.append(f"<dl><dt>功能介绍：</dt><dd>{escape(result.intro)}</dd></dl>")
+    if result.subject:
+        parts.append(f'<dl><dt>微信认证：</dt><dd><i class="identify"></i>{escape(result.subject)}</dd></dl>')
+    if result.article_title and result.article_epoch is not None:
+        parts.append(
+            "<dl><dt>最近文章：</dt><dd>"
+            f'<a target="_blank" uigs="account_article_{index}" '
+            f'href="https://weixin.sogou.com/link?type=2&amp;n={index}">{escape(result.article_title)}</a>'
+            f"<span><script>document.write(timeConvert('{result.article_epoch}'))</script></span>"
+            "</dd></dl>"
+        )
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def sogou_results_page(query: str, results: Sequence[SogouResult]) -> str:
+    """weixin.sogou.com/weixin?type=1&query=...: the account search results."""
+    head = _SOGOU_HEAD.format(query=escape(query))
+    if not results:
+        return (
+            head + '<div class="no-sosuo"><p>暂无与“<em>'
+            f"{escape(query)}</em>”相关的官方认证订阅号。</p></div></body></html>"
+        )
+    items = "".join(_sogou_item(i, r) for i, r in enumerate(results))
+    return head + f'<div class="news-box"><ul class="news-list2">{items}</ul></div></body></html>'
+
+
+def sogou_antispider_page() -> str:
+    """Sogou's antispider verification page (a wall)."""
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>搜狗搜索</title></head><body>'
+        '<div class="content-box"><p class="p2">用户您好，您的访问过于频繁，为确认本次访问为正常用户行为，'
+        '需要您协助验证。</p><form name="authform" method="POST" id="seccodeForm">'
+        '<img id="seccodeImage" src="util/seccode.php"><input type="text" id="seccodeInput">'
+        "</form></div></body></html>"
+    )
