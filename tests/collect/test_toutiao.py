@@ -1,0 +1,206 @@
+"""Toutiao parser on a hand-built user page and profile feed (no browser)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from newmedia_audit.collect.base import Fetched
+from newmedia_audit.collect.platforms import conclude_after_retries
+from newmedia_audit.collect.toutiao import ToutiaoCollector, read_page
+from newmedia_audit.errors import TransientError, WallError
+from newmedia_audit.models import Status
+from newmedia_audit.timeparse import SHANGHAI
+
+TOKEN = "MS4wLjABAAAAtoutiaoToken"
+RECEIVED = datetime(2022, 6, 20, 10, 0, 0, tzinfo=SHANGHAI)
+toutiao = ToutiaoCollector()
+URLS = toutiao.api_urls(TOKEN)
+JUNE_19 = 1655640000  # 2022-06-19T20:00:00+08:00
+JUNE_10 = 1654819200  # 2022-06-10T08:00:00+08:00
+OLD = 1600000000
+
+
+def fetched(role: str, body: Any, status: int = 200) -> Fetched:
+    if isinstance(body, str):
+        raw = body.encode()
+    elif isinstance(body, bytes):
+        raw = body
+    else:
+        raw = json.dumps(body, ensure_ascii=False).encode()
+    return Fetched(URLS[role], status, {}, raw, RECEIVED)
+
+
+def page(name: str = "咸宁发布", blob: dict[str, Any] | None = None, encode: bool = False) -> str:
+    script = ""
+    if blob is not None:
+        text = json.dumps(blob, ensure_ascii=False)
+        script = (
+            f'<script id="RENDER_DATA" type="application/json">{quote(text) if encode else text}</script>'
+        )
+    return (
+        f"<!DOCTYPE html><html><head><title>{name}的头条主页 - 今日头条(www.toutiao.com)</title>"
+        f"{script}</head><body><div id='root'></div></body></html>"
+    )
+
+
+def item(item_id: str, publish: int, behot: int | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "title": f"文章{item_id}",
+        "publish_time": publish,
+        "behot_time": behot or publish,
+        "user_info": {"name": "咸宁发布", "user_id": "5", "verified_content": "咸宁市人民政府新闻办公室"},
+        **extra,
+    }
+
+
+def feed(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"message": "success", "has_more": False, "data": list(items)}
+
+
+def parse(page_body: Any, feed_body: Any = None, final: bool = False) -> Any:
+    responses = {"page": fetched("page", page_body)}
+    if feed_body is not None:
+        responses["posts"] = fetched("posts", feed_body)
+    return toutiao.parse(TOKEN, responses, final=final)
+
+
+def test_urls_are_exactly_the_platform_endpoints() -> None:
+    assert toutiao.page_url(TOKEN) == f"https://www.toutiao.com/c/user/token/{TOKEN}/"
+    assert URLS == {
+        "page": f"https://www.toutiao.com/c/user/token/{TOKEN}/",
+        "posts": f"https://www.toutiao.com/api/pc/list/feed?category=profile_all&token={TOKEN}&max_behot_time=0",
+    }
+    assert toutiao.required_roles() == ("page", "posts")
+
+
+def test_role_of_takes_only_the_first_profile_all_feed_page() -> None:
+    assert toutiao.role_of(URLS["posts"] + "&aid=24&_signature=x") == "posts"
+    assert toutiao.role_of(URLS["posts"].replace("max_behot_time=0", "max_behot_time=1655000000")) is None
+    assert (
+        toutiao.role_of(f"https://www.toutiao.com/api/pc/list/feed?category=pc_profile_video&token={TOKEN}")
+        is None
+    )
+    assert toutiao.role_of(URLS["page"] + "?source=x") == "page"
+    assert toutiao.role_of("https://www.toutiao.com/article/1/") is None
+
+
+def test_publish_time_counts_not_the_newer_behot_time() -> None:
+    obs = parse(page(), feed(item("7", JUNE_10, behot=JUNE_19)))
+    assert obs.latest_post_at.isoformat() == "2022-06-10T08:00:00+08:00"
+
+
+def test_pinned_old_article_first_does_not_hide_newer_ones() -> None:
+    obs = parse(page(), feed(item("1", OLD, is_top=True), item("2", JUNE_19), item("3", JUNE_10)))
+    assert obs.status is Status.ok
+    assert [p.pinned for p in obs.posts] == [True, False, False]
+    assert obs.latest_post_at.isoformat() == "2022-06-19T20:00:00+08:00"
+    assert obs.posts[1].link == "https://www.toutiao.com/article/2/"
+    assert obs.posts[1].text == "文章2"
+
+
+def test_name_and_subject_come_from_the_feed_user_info() -> None:
+    obs = parse(page(name="旧名字"), feed(item("1", JUNE_10)))
+    assert obs.live_name == "咸宁发布"
+    assert obs.subject == "咸宁市人民政府新闻办公室"
+
+
+def test_name_subject_and_count_from_the_page_blob_when_the_feed_has_none() -> None:
+    blob = {
+        "data": {
+            "profileUserInfo": {
+                "name": "咸宁发布",
+                "user_id": "5",
+                "verified_content": "咸宁市政府",
+                "publish_count": 0,
+            }
+        }
+    }
+    obs = parse(page(name="标题名", blob=blob), feed(), final=True)
+    assert obs.live_name == "咸宁发布"
+    assert obs.subject == "咸宁市政府"
+    assert obs.post_count == 0
+
+
+def test_percent_encoded_render_data_is_read() -> None:
+    blob = {"profile": {"name": "咸宁发布", "avatar_url": "x", "verified_content": "咸宁市政府"}}
+    profile = read_page(fetched("page", page(name="x", blob=blob, encode=True)))
+    assert profile.name == "咸宁发布"
+    assert profile.subject == "咸宁市政府"
+    assert profile.shown
+
+
+def test_title_alone_shows_the_profile() -> None:
+    profile = read_page(fetched("page", page(name="咸宁发布")))
+    assert profile.name == "咸宁发布" and profile.shown
+
+
+def test_empty_feed_for_a_shown_profile_is_transient_before_the_last_try() -> None:
+    with pytest.raises(TransientError):
+        parse(page(), feed())
+
+
+def test_empty_feed_for_a_shown_profile_is_confirmed_empty_on_the_last_try() -> None:
+    obs = parse(page(), feed(), final=True)
+    assert obs.status is Status.ok
+    assert obs.confirmed_empty
+    assert obs.live_name == "咸宁发布"
+
+
+def test_conclude_after_retries_confirms_the_empty_feed() -> None:
+    responses = {"page": fetched("page", page()), "posts": fetched("posts", feed())}
+    with pytest.raises(TransientError):
+        toutiao.parse(TOKEN, responses)
+    assert conclude_after_retries("toutiao", TOKEN, responses).confirmed_empty
+
+
+def test_empty_feed_without_a_shown_profile_stays_transient_even_at_the_end() -> None:
+    shell = "<html><head><title>今日头条</title></head><body></body></html>"
+    with pytest.raises(TransientError):
+        parse(shell, feed(), final=True)
+
+
+def test_a_client_rendered_shell_with_a_feed_is_read_from_the_feed() -> None:
+    shell = "<html><head><title>今日头条</title></head><body></body></html>"
+    obs = parse(shell, feed(item("1", JUNE_19)))
+    assert obs.live_name == "咸宁发布"
+    assert obs.latest_post_at.isoformat() == "2022-06-19T20:00:00+08:00"
+
+
+@pytest.mark.parametrize("marker", ["用户不存在", "该用户已注销"])
+def test_gone_page_is_not_found_without_needing_the_feed(marker: str) -> None:
+    gone = f"<html><head><title>今日头条</title></head><body><div class='error'>{marker}</div></body></html>"
+    obs = parse(gone)
+    assert obs.status is Status.not_found
+    assert obs.detail == marker
+
+
+def test_gone_marker_inside_a_script_is_not_read_as_gone() -> None:
+    live = page().replace("</body>", "<script>var msgs={a:'用户不存在'}</script></body>")
+    assert parse(live, feed(item("1", JUNE_10))).status is Status.ok
+
+
+def test_captcha_page_is_a_wall() -> None:
+    captcha = "<html><head><title>验证码中间页</title></head><body></body></html>"
+    with pytest.raises(WallError):
+        parse(captcha, feed())
+
+
+@pytest.mark.parametrize("status", [403, 418, 429, 432])
+def test_refusing_http_status_is_a_wall(status: int) -> None:
+    with pytest.raises(WallError):
+        toutiao.parse(TOKEN, {"page": fetched("page", "x", status=status), "posts": fetched("posts", feed())})
+
+
+def test_server_error_truncated_feed_and_error_message_are_transient() -> None:
+    with pytest.raises(TransientError):
+        toutiao.parse(TOKEN, {"page": fetched("page", "", status=500), "posts": fetched("posts", feed())})
+    with pytest.raises(TransientError):
+        parse(page(), b'{"message":"success","data":[{"item_')
+    with pytest.raises(TransientError):
+        parse(page(), {"message": "error", "data": []})
