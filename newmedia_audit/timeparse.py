@@ -10,6 +10,8 @@ Forms accepted (after Unicode NFKC, so full-width digits work):
 
 - epoch seconds or milliseconds, as numbers or numeric strings; a magnitude
   of 1e11 or more is milliseconds (1e11 s would be the year 5138)
+- YYYYMMDD as an 8-digit string starting 19 or 20 that is a valid date (as
+  epoch seconds it would fall in August 1970, before any platform existed)
 - ``Tue Feb 23 12:28:47 +0800 2021`` (the weekday is not checked)
 - 刚刚; N秒前, N分钟前 (N分前), N小时前, N天前, N周前
 - 今天 HH:MM, 昨天 HH:MM, 前天 HH:MM (also without the time: midnight)
@@ -45,6 +47,7 @@ _MONTHS = {
     )
 }
 
+_COMPACT_DATE = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})")
 _NUMERIC = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _WEIBO = re.compile(
     r"(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+([+-])(\d{2}):?(\d{2})\s+(\d{4})"
@@ -109,6 +112,12 @@ def _parse(value: str | int | float, anchor: datetime) -> datetime:
     text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         raise TimeParseError("时间为空")
+    compact = _COMPACT_DATE.fullmatch(text)
+    if compact:
+        try:
+            return datetime(*map(int, compact.groups()), tzinfo=SHANGHAI)
+        except ValueError:
+            pass
     if _NUMERIC.fullmatch(text):
         return _from_epoch(float(text) if "." in text else int(text))
     for parser in (_weibo_form, _relative_form, _calendar_form, _iso_form):

@@ -66,6 +66,8 @@ def test_result_is_aware_and_in_shanghai_offset() -> None:
         ("2021-06-10T12:00:00+08:00", "2021-06-10T12:00:00+08:00"),
         ("2021-06-10T12:00:00", "2021-06-10T12:00:00+08:00"),
         ("２分钟前", "2022-06-20T09:58:00+08:00"),
+        ("20210610", "2021-06-10T00:00:00+08:00"),
+        (20210610, "1970-08-23T06:03:30+08:00"),
     ],
 )
 def test_each_platform_form_parses_to_the_expected_moment(value: str | int | float, expected: str) -> None:
