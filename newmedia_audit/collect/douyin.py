@@ -87,8 +87,12 @@ class DouyinCollector:
         state = state_info.get("special_state") if isinstance(state_info, dict) else None
         state_text = _state_text(state_info)
         if user.get("user_deleted"):
+            # The nickname of a deleted user is a placeholder (账号已注销), not the account's name.
             return Observation(
-                **base, status=Status.not_found, fetched_at=profile_resp.received_at, detail=state_text
+                **(base | {"live_name": ""}),
+                status=Status.not_found,
+                fetched_at=profile_resp.received_at,
+                detail=state_text or live_name,
             )
         if state == SPECIAL_STATE_BANNED:
             return Observation(

@@ -13,6 +13,9 @@ Page markers read (what a replay corpus must emit; anything else is tolerated):
   percent-encoded) with an object that has ``name`` and one of ``user_id``,
   ``verified_content``, ``avatar_url``, ``description``; from it ``name``,
   ``verified_content`` (subject) and ``publish_count`` (optional).
+  Without the blob, the name may also come from ``<h1 class="name">{name}</h1>`` and
+  the subject from an element with class ``verified-content`` (a leading
+  ``头条认证：`` is dropped).
 - gone: 用户不存在 or 该用户已注销 in the visible text (outside scripts) or the title.
 - wall: 验证码中间页 (the ByteDance captcha page), or HTTP 403/418/429/432.
 
@@ -32,7 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..errors import TransientError, WallError
 from ..models import Observation, Platform, Post, Status
 from .base import Fetched
-from .parsing import check_http, html_title, latest, need, post_time, strip_scripts, to_count
+from .parsing import check_http, html_title, html_to_text, latest, need, post_time, strip_scripts, to_count
 
 LABEL = "今日头条"
 FEED_PATH = "/api/pc/list/feed"
@@ -44,6 +47,11 @@ _TITLE_NAME = re.compile(r"^(.+?)的头条主页")
 _RENDER_DATA = re.compile(
     r"<script[^>]*\bid=[\"']RENDER_DATA[\"'][^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
 )
+_H1_NAME = re.compile(r"<h1\b[^>]*class=[\"'][^\"']*\bname\b[^\"']*[\"'][^>]*>(.*?)</h1\s*>", re.I | re.S)
+_VERIFIED = re.compile(
+    r"<(\w+)\b[^>]*class=[\"'][^\"']*\bverified-content\b[^\"']*[\"'][^>]*>(.*?)</\1\s*>", re.I | re.S
+)
+_VERIFIED_PREFIX = re.compile(r"^(?:头条认证|认证)\s*[：:]\s*")
 _PROFILE_KEYS = ("user_id", "verified_content", "avatar_url", "description")
 
 
@@ -167,14 +175,20 @@ def read_page(fetched: Fetched) -> PageProfile:
     if gone:
         return PageProfile(gone=gone)
     blob = _profile_blob(text)
-    match = _TITLE_NAME.match(title)
-    name = str(blob.get("name") or (match.group(1).strip() if match else ""))
-    count = next((blob[k] for k in ("publish_count", "ugc_publish_count") if k in blob), None)
-    return PageProfile(
-        name=name,
-        subject=str(blob.get("verified_content") or ""),
-        post_count=to_count(count),
+    title_name = _TITLE_NAME.match(title)
+    h1_name = _H1_NAME.search(visible)
+    verified = _VERIFIED.search(visible)
+    name = str(
+        blob.get("name")
+        or (title_name.group(1).strip() if title_name else "")
+        or (html_to_text(h1_name.group(1)) if h1_name else "")
     )
+    subject = str(
+        blob.get("verified_content")
+        or (_VERIFIED_PREFIX.sub("", html_to_text(verified.group(2))) if verified else "")
+    )
+    count = next((blob[k] for k in ("publish_count", "ugc_publish_count") if k in blob), None)
+    return PageProfile(name=name, subject=subject, post_count=to_count(count))
 
 
 def _profile_blob(text: str) -> dict[str, Any]:

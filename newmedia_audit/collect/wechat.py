@@ -42,7 +42,8 @@ from .parsing import check_http, html_to_text, post_time, strip_scripts
 LABEL = "微信"
 SEARCH = "https://weixin.sogou.com/weixin?type=1&query={query}"
 ANTISPIDER = "/antispider"
-CAPTCHA_MARKERS = ("输入验证码", "验证码")
+# Verification page markers, read only when the page has no result list.
+CAPTCHA_MARKERS = ("输入验证码", "验证码", "seccodeInput", "seccodeForm", "访问过于频繁")
 
 _ID = re.compile(r"微信号\s*[：:]\s*([A-Za-z0-9_\-]+)")
 _TIME_CONVERT = re.compile(r"timeConvert\(\s*['\"]?(\d+)['\"]?\s*\)")
@@ -265,8 +266,7 @@ class WechatCollector:
         wanted = account_id.strip().casefold()
         match = next((r for r in results if r.wechat_id.casefold() == wanted), None)
         if match is None:
-            visible = strip_scripts(text)
-            if not found_list and any(m in visible for m in CAPTCHA_MARKERS):
+            if not found_list and any(m in strip_scripts(text) for m in CAPTCHA_MARKERS):
                 raise WallError(f"搜狗要求输入验证码：{page.url}")
             what = f"搜狗搜索结果中无微信号 {account_id}（结果 {len(results)} 条）"
             if not final:

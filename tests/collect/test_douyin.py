@@ -118,8 +118,9 @@ def test_special_state_1_is_banned() -> None:
 
 
 def test_user_deleted_is_not_found() -> None:
-    obs = parse(profile(user_deleted=True, nickname="用户已注销"))
+    obs = parse(profile(user_deleted=True, nickname="账号已注销"))
     assert obs.status is Status.not_found
+    assert obs.live_name == ""  # the placeholder nickname is not the account's name
 
 
 def test_empty_list_with_zero_count_is_confirmed_empty() -> None:

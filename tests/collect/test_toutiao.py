@@ -204,3 +204,14 @@ def test_server_error_truncated_feed_and_error_message_are_transient() -> None:
         parse(page(), b'{"message":"success","data":[{"item_')
     with pytest.raises(TransientError):
         parse(page(), {"message": "error", "data": []})
+
+
+def test_name_and_subject_from_visible_profile_markup() -> None:
+    body = (
+        "<html><head><title>今日头条</title></head><body><div class='user-info'>"
+        "<h1 class='name'>咸宁发布</h1><p class='verified-content'>头条认证：咸宁市政府</p></div></body></html>"
+    )
+    profile = read_page(fetched("page", body))
+    assert (profile.name, profile.subject, profile.shown) == ("咸宁发布", "咸宁市政府", True)
+    obs = parse(body, feed(), final=True)
+    assert obs.confirmed_empty and obs.subject == "咸宁市政府"

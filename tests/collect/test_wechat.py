@@ -151,6 +151,15 @@ def test_an_article_title_about_verification_codes_is_not_a_wall() -> None:
     assert parse(page).status is Status.ok
 
 
+def test_sogou_throttling_form_without_the_word_captcha_is_a_wall() -> None:
+    page = (
+        "<html><head><title>搜狗搜索</title></head><body><p>用户您好，您的访问过于频繁，需要您协助验证。</p>"
+        "<form id='seccodeForm'><input id='seccodeInput'></form></body></html>"
+    )
+    with pytest.raises(WallError):
+        parse(page, final=True)
+
+
 @pytest.mark.parametrize("status", [403, 429])
 def test_refusing_http_status_is_a_wall(status: int) -> None:
     with pytest.raises(WallError):
