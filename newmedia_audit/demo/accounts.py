@@ -18,6 +18,8 @@ AS_OF = date(2022, 5, 10)
 PREVIOUS_AS_OF = date(2022, 3, 10)
 PREVIOUS_CHECKED = 218
 PREVIOUS_FAILED = 12
+PREVIOUS_LABEL = "2022年3月份"  # how the seed names the previous notice (3月份通报)
+PREVIOUS_GENERATED_AT = "2022-03-15T10:00:00+08:00"
 
 # District -> accounts checked (seed 001, 附件2), in the notice's order.
 DISTRICT_COUNTS: dict[str, int] = {

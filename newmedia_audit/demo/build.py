@@ -333,6 +333,9 @@ def previous_rows() -> list[dict[str, str]]:
         add(account, "ok", anchor - timedelta(days=1 + index % 10), "pass", [])
     order = list(defs.DISTRICT_COUNTS)
     rows.sort(key=lambda r: order.index(r["district"]))
+    failed = sum(1 for r in rows if r["verdict"] == "fail")
+    if (len(rows), failed) != (defs.PREVIOUS_CHECKED, defs.PREVIOUS_FAILED):
+        raise ValueError(f"previous sweep: {len(rows)} checked, {failed} failed")
     return rows
 
 
@@ -365,8 +368,8 @@ def previous_results(rows: list[dict[str, str]]) -> dict[str, object]:
     }
     return {
         "as_of": defs.PREVIOUS_AS_OF.isoformat(),
-        "generated_at": "2022-03-15T10:00:00+08:00",
-        "label": "2022年3月份",
+        "generated_at": defs.PREVIOUS_GENERATED_AT,
+        "label": defs.PREVIOUS_LABEL,
         "new_media": block(rows),
         "reasons": reasons,
         "districts": [
