@@ -127,14 +127,23 @@ def har_document(entries: Iterable[dict[str, Any]], comment: str = "") -> dict[s
 
 
 def write_har(entries: Iterable[dict[str, Any]], path: Path, comment: str = "") -> Path:
-    """Write a HAR 1.2 file atomically (temporary name, then ``os.replace``)."""
+    """Write a HAR 1.2 file atomically (temporary name, then ``os.replace``).
+
+    Entries are streamed one a line, so a large corpus never sits in memory
+    as one string.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(har_document(entries, comment), ensure_ascii=False, indent=1)
+    head = har_document([], comment)
+    head_text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    prefix, suffix = head_text.split('"entries":[]', 1)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.write("\n")
+        handle.write(prefix + '"entries":[')
+        for index, entry in enumerate(entries):
+            handle.write("\n" if index == 0 else ",\n")
+            handle.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+        handle.write("\n]" + suffix + "\n")
     os.replace(tmp, path)
     return path
 
