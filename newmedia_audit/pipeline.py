@@ -234,16 +234,20 @@ def report_command(args: argparse.Namespace) -> int:
 def demo_command(args: argparse.Namespace) -> int:
     """Build the embedded seed-001 corpus if missing, sweep it replayed, report."""
     from .demo import build_demo
+    from .demo.build import demo_paths
 
-    demo = build_demo(args.out / "input")
-    settings = load_settings(demo.config) if getattr(demo, "config", None) else load_settings()
+    demo = demo_paths(args.out / "input")
+    if not all(p.exists() for p in (demo.ledger, demo.registry, demo.websites, demo.corpus, demo.previous)):
+        _say(f"生成内置示例语料 / building the demo corpus in {demo.out_dir}")
+        demo = build_demo(demo.out_dir)
+    settings = load_settings()
     inputs = read_inputs(demo.ledger, demo.registry, demo.websites, settings, skip_bad_rows=False)
     run_sweep_job(
         inputs,
         settings,
         demo.as_of,
         args.out,
-        replay=[demo.har],
+        replay=[demo.corpus],
         previous=demo.previous,
     )
     return 0

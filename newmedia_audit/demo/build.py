@@ -408,11 +408,10 @@ def write_websites(path: Path) -> Path:
     return path
 
 
-def build_demo(out_dir: Path) -> DemoPaths:
-    """Write the seed-001 demo inputs into ``out_dir`` (same bytes every run)."""
+def demo_paths(out_dir: Path) -> DemoPaths:
+    """Where the demo inputs live under ``out_dir`` (nothing is written)."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = DemoPaths(
+    return DemoPaths(
         out_dir=out,
         ledger=out / "ledger.csv",
         registry=out / "registry.csv",
@@ -421,6 +420,12 @@ def build_demo(out_dir: Path) -> DemoPaths:
         previous=out / "previous",
         as_of=defs.AS_OF,
     )
+
+
+def build_demo(out_dir: Path) -> DemoPaths:
+    """Write the seed-001 demo inputs into ``out_dir`` (same bytes every run)."""
+    paths = demo_paths(out_dir)
+    paths.out_dir.mkdir(parents=True, exist_ok=True)
     write_ledger(demo_accounts(), paths.ledger)
     write_registry(demo_filings(), paths.registry)
     write_websites(paths.websites)
