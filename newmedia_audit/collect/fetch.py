@@ -1,0 +1,388 @@
+"""The two fetch paths: a browser page (``BrowserFetcher``) or httpx (``HttpxFetcher``).
+
+Both gather the responses a collector names by role and return them as
+``Fetched``; neither parses. Foreign exceptions (playwright, httpx) are
+translated here, once, into the tool's own:
+
+- timeouts, connection resets, 5xx, a request the replay corpus cannot
+  answer -> TransientError (retried; in the end ``error`` and review, with
+  the reason kept);
+- HTTP 403/418/429/432 -> WallError (requeued after the cool-down; in the
+  end ``blocked``), carrying the server's Retry-After when it gave one.
+
+Strategy on the browser path (platforms.md): capture the JSON the page
+loads itself; else request the endpoint from the page context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import unquote_plus
+
+import httpx
+from playwright.async_api import Error as PlaywrightError
+
+from ..errors import CollectError, TransientError, WallError
+from .base import Collector, Fetched
+from .browser import BrowserSession
+from .politeness import parse_retry_after
+
+WALL_STATUSES = frozenset({403, 418, 429, 432})
+# How long a replayed page may take to settle once loaded with nothing in flight.
+REPLAY_SETTLE = 0.05
+
+_PAGE_FETCH = """async (url) => {
+  const r = await fetch(url, {credentials: "include"});
+  const body = await r.text();
+  return {status: r.status, url: r.url, headers: Object.fromEntries(r.headers.entries()), body: body};
+}"""
+
+
+@dataclass
+class Visit:
+    """What one fetch gathered: responses by role, and a screenshot on the browser path."""
+
+    responses: dict[str, Fetched] = field(default_factory=dict)
+    screenshot: bytes | None = None
+    reason: str = ""  # why a role is missing (kept for the review detail)
+
+
+def attach(
+    exc: CollectError, responses: Mapping[str, Fetched], screenshot: bytes | None = None
+) -> CollectError:
+    """Keep what was fetched on the error (evidence of a wall or fault)."""
+    exc.responses = dict(responses)  # type: ignore[attr-defined]
+    exc.screenshot = screenshot  # type: ignore[attr-defined]
+    return exc
+
+
+def received_time(headers: Mapping[str, str], fallback: datetime | None = None) -> datetime:
+    """The Date header as an aware datetime, else ``fallback``, else now."""
+    value = headers.get("date")
+    if value:
+        try:
+            moment = parsedate_to_datetime(value)
+            if moment is not None:
+                return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except (TypeError, ValueError):
+            pass
+    return fallback or datetime.now(UTC)
+
+
+def check_statuses(responses: Mapping[str, Fetched], required: tuple[str, ...]) -> None:
+    """Raise WallError / TransientError for a refusing or failing status of a required role."""
+    for role in required:
+        fetched = responses.get(role)
+        if fetched is None:
+            continue
+        if fetched.status in WALL_STATUSES:
+            wall = WallError(f"HTTP {fetched.status}：{fetched.url}")
+            wall.reason = f"http_{fetched.status}"  # type: ignore[attr-defined]
+            wall.retry_after = parse_retry_after(fetched.headers.get("retry-after"))  # type: ignore[attr-defined]
+            raise attach(wall, responses)
+        if fetched.status >= 500:
+            fault = TransientError(f"HTTP {fetched.status}：{fetched.url}")
+            fault.reason = f"http_{fetched.status}"  # type: ignore[attr-defined]
+            raise attach(fault, responses)
+
+
+def _belongs(url: str, account_id: str) -> bool:
+    """A response of this account (late responses of the previous page are ignored)."""
+    return account_id in unquote_plus(url) or account_id in url
+
+
+def _transient(reason: str, message: str) -> TransientError:
+    exc = TransientError(message)
+    exc.reason = reason  # type: ignore[attr-defined]
+    return exc
+
+
+# -- browser ----------------------------------------------------------------------
+
+
+class _Capture:
+    """Responses of one visit, by role, filled by page events."""
+
+    def __init__(self, collector: Collector, account_id: str, required: tuple[str, ...]) -> None:
+        self.collector = collector
+        self.account_id = account_id
+        self.required = required
+        self.responses: dict[str, Fetched] = {}
+        self.inflight: set[Any] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.changed = asyncio.Event()
+
+    def role(self, url: str) -> str | None:
+        role = self.collector.role_of(url)
+        if role is None or role in self.responses:
+            return None
+        if role != "page" and not _belongs(url, self.account_id):
+            return None
+        return role
+
+    def complete(self) -> bool:
+        return all(r in self.responses for r in self.required)
+
+    def quiet(self) -> bool:
+        return not self.inflight and not self.tasks
+
+
+class BrowserFetcher:
+    """Fetches through one worker's browser session (its reused page)."""
+
+    def __init__(self, session: BrowserSession) -> None:
+        self.session = session
+        self._capture: _Capture | None = None
+        session.on("request", self._on_request)
+        session.on("requestfinished", self._on_request_done)
+        session.on("requestfailed", self._on_request_done)
+        session.on("response", self._on_response)
+
+    @property
+    def replay(self) -> bool:
+        return self.session.pool.replay
+
+    async def fetch(self, collector: Collector, account_id: str) -> dict[str, Fetched]:
+        """Responses by role for one account (see ``visit``)."""
+        return (await self.visit(collector, account_id)).responses
+
+    async def visit(self, collector: Collector, account_id: str) -> Visit:
+        """Open the profile page, capture the roles it loads, request the missing ones.
+
+        Raises:
+            TransientError: timeouts, network failures, replay misses, 5xx, a
+                required role still missing.
+            WallError: 403/418/429/432 on a required role.
+        """
+        required = tuple(collector.required_roles())
+        capture = _Capture(collector, account_id, required)
+        try:
+            page = await self.session.next_page()
+            if self.session.handler is not None:
+                self.session.handler.clear()
+            self._capture = capture
+            reason = await self._navigate(page, collector, account_id, capture)
+            await self._settle(capture)
+            missing = [r for r in required if r not in capture.responses]
+            if missing:
+                reason = await self._fetch_from_page(page, collector, account_id, capture, missing) or reason
+            screenshot = await self.session.screenshot() if capture.responses else None
+        except PlaywrightError as exc:
+            self.session.invalidate()
+            raise attach(_transient("browser", f"浏览器错误：{_first_line(exc)}"), capture.responses) from exc
+        finally:
+            self._capture = None
+        responses = dict(capture.responses)
+        check_statuses(responses, required)
+        missing = [r for r in required if r not in responses]
+        if missing:
+            why = reason or "页面未加载"
+            raise attach(_transient("missing", f"未取得 {', '.join(missing)}：{why}"), responses, screenshot)
+        return Visit(responses, screenshot, reason)
+
+    async def _navigate(self, page: Any, collector: Collector, account_id: str, capture: _Capture) -> str:
+        url = collector.page_url(account_id)
+        try:
+            response = await page.goto(url, wait_until="load")
+        except PlaywrightError as exc:
+            if "Timeout" in type(exc).__name__ or "Timeout" in str(exc)[:40]:
+                return f"页面超时：{url}"
+            return f"页面无法打开（{_first_line(exc)}）：{url}"
+        if response is not None and "page" not in capture.responses:
+            fetched = await self._fetched(response)
+            if fetched is not None:
+                capture.responses["page"] = fetched
+        return ""
+
+    async def _settle(self, capture: _Capture) -> None:
+        """Wait for the required roles: until all are in, or the page goes quiet (replay), or timeout."""
+        settings = self.session.pool.settings
+        deadline = time.monotonic() + settings.page_timeout
+        quiet_since: float | None = None
+        while not capture.complete():
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            if self.replay:
+                # Replay answers from memory: once nothing is in flight, nothing more comes.
+                if capture.quiet():
+                    quiet_since = quiet_since or now
+                    if now - quiet_since >= REPLAY_SETTLE:
+                        return
+                else:
+                    quiet_since = None
+            capture.changed.clear()
+            wait = min(deadline - now, REPLAY_SETTLE if self.replay else deadline - now)
+            try:
+                await asyncio.wait_for(capture.changed.wait(), timeout=wait)
+            except TimeoutError:
+                pass
+
+    async def _fetch_from_page(
+        self, page: Any, collector: Collector, account_id: str, capture: _Capture, missing: list[str]
+    ) -> str:
+        """Request missing roles from the page context (its origin, its cookies)."""
+        urls = collector.api_urls(account_id)
+        reasons: list[str] = []
+        for role in missing:
+            url = urls.get(role) or (collector.page_url(account_id) if role == "page" else None)
+            if url is None:
+                continue
+            try:
+                result = await page.evaluate(_PAGE_FETCH, url)
+            except PlaywrightError as exc:
+                reasons.append(f"{role}：{_first_line(exc)}")
+                continue
+            await self._drain(capture)
+            if role in capture.responses:
+                continue
+            served = self.session.handler.take(url) if self.session.handler else None
+            headers = {str(k).lower(): str(v) for k, v in (result.get("headers") or {}).items()}
+            capture.responses[role] = served or Fetched(
+                url=str(result.get("url") or url),
+                status=int(result.get("status") or 0),
+                headers=headers,
+                body=str(result.get("body") or "").encode("utf-8"),
+                received_at=received_time(headers),
+            )
+        handler = self.session.handler
+        if handler is not None and handler.misses:
+            reasons.append("回放未命中：" + handler.misses[-1])
+        return "；".join(reasons)
+
+    async def _drain(self, capture: _Capture) -> None:
+        while capture.tasks:
+            await asyncio.gather(*list(capture.tasks), return_exceptions=True)
+
+    # -- page events -----------------------------------------------------------------
+    def _on_request(self, request: Any) -> None:
+        capture = self._capture
+        if capture is not None and capture.role(request.url) is not None:
+            capture.inflight.add(request)
+            capture.changed.set()
+
+    def _on_request_done(self, request: Any) -> None:
+        capture = self._capture
+        if capture is not None and request in capture.inflight:
+            capture.inflight.discard(request)
+            capture.changed.set()
+
+    def _on_response(self, response: Any) -> None:
+        capture = self._capture
+        if capture is None:
+            return
+        role = capture.role(response.url)
+        if role is None or role == "page" and response.request.is_navigation_request():
+            return  # the main document comes from goto's own response
+        task = asyncio.get_running_loop().create_task(self._store(capture, role, response))
+        capture.tasks.add(task)
+        task.add_done_callback(lambda t: (capture.tasks.discard(t), capture.changed.set()))
+
+    async def _store(self, capture: _Capture, role: str, response: Any) -> None:
+        fetched = await self._fetched(response)
+        if fetched is not None and role not in capture.responses:
+            capture.responses[role] = fetched
+
+    async def _fetched(self, response: Any) -> Fetched | None:
+        handler = self.session.handler
+        if handler is not None:
+            served = handler.take(response.request.url) or handler.take(response.url)
+            if served is not None:
+                return served
+        try:
+            body = await response.body()
+            headers = await response.all_headers()
+        except PlaywrightError:
+            return None
+        chain: list[str] = []
+        previous = response.request.redirected_from
+        while previous is not None:
+            chain.append(previous.url)
+            previous = previous.redirected_from
+        return Fetched(
+            url=response.url,
+            status=response.status,
+            headers={k.lower(): v for k, v in headers.items() if k.lower() != "set-cookie"},
+            body=body,
+            received_at=received_time(headers),
+            redirects=tuple(reversed(chain)),
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+# -- httpx ----------------------------------------------------------------------------
+
+
+class HttpxFetcher:
+    """Fetches the collector's endpoints with an httpx client (a replay transport in replay)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def fetch(self, collector: Collector, account_id: str) -> dict[str, Fetched]:
+        """Responses by role for one account (see ``visit``)."""
+        return (await self.visit(collector, account_id)).responses
+
+    async def visit(self, collector: Collector, account_id: str) -> Visit:
+        """GET every required role's URL (the api_urls, the page_url for "page").
+
+        Raises:
+            TransientError, WallError: as the module docstring says.
+        """
+        required = tuple(collector.required_roles())
+        urls = dict(collector.api_urls(account_id))
+        if "page" in required:
+            urls.setdefault("page", collector.page_url(account_id))
+        roles = [r for r in required if r in urls]
+        results = await asyncio.gather(*(self._get(urls[r]) for r in roles), return_exceptions=True)
+        responses: dict[str, Fetched] = {}
+        failure: BaseException | None = None
+        for role, result in zip(roles, results, strict=True):
+            if isinstance(result, BaseException):
+                failure = failure or result
+            else:
+                responses[role] = result
+        if failure is not None:
+            if isinstance(failure, CollectError):
+                raise attach(failure, responses)
+            raise failure
+        check_statuses(responses, required)
+        missing = [r for r in required if r not in responses]
+        if missing:
+            raise attach(_transient("missing", f"没有 {', '.join(missing)} 的地址"), responses)
+        return Visit(responses)
+
+    async def _get(self, url: str) -> Fetched:
+        try:
+            response = await self.client.get(url)
+        except httpx.TimeoutException as exc:
+            raise _transient("timeout", f"超时：{url}") from exc
+        except httpx.TransportError as exc:
+            raise _transient("network", f"网络错误（{_first_line(exc)}）：{url}") from exc
+        headers = {k.lower(): v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        ext = response.extensions
+        received = ext.get("received_at")
+        chain = ext.get("replay_redirects")
+        if chain is None:
+            chain = tuple(str(r.url) for r in response.history)
+        return Fetched(
+            url=str(ext.get("replay_url") or response.url),
+            status=response.status_code,
+            headers=headers,
+            body=response.content,
+            # Replay: the entry's startedDateTime; live: the Date header, else when we got it.
+            received_at=received
+            if "replay_url" in ext and isinstance(received, datetime)
+            else received_time(headers, received if isinstance(received, datetime) else None),
+            redirects=tuple(chain),
+        )

@@ -1,0 +1,183 @@
+"""Pacing: one Slot per platform (concurrency, interval with jitter, walls).
+
+A Slot is what a platform worker passes through before each visit:
+- at most ``concurrency`` visits at once;
+- starts at least ``delay * U(1 - jitter, 1 + jitter)`` seconds apart;
+- after a wall, the platform backs off (``delay * 2**walls_in_row``, capped at
+  the cool-down, or the server's Retry-After if longer);
+- ``breaker_threshold`` walls in a row open the circuit breaker: the platform
+  pauses for its cool-down, the other platforms go on; a success closes it.
+
+Collectors never sleep; replay builds the same Slot with delay and
+cool-down zero (``Slot.for_replay``). The clock and sleep are injected, so
+tests run instantly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from ..settings import PlatformSettings
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass
+class SlotStats:
+    """What a slot did (for the sweep's statistics)."""
+
+    visits: int = 0
+    walls: int = 0
+    breaker_opened: int = 0
+    waited: float = 0.0
+
+
+class Slot:
+    """The pace of one platform."""
+
+    def __init__(
+        self,
+        platform: str,
+        *,
+        delay: float,
+        jitter: float = 0.5,
+        concurrency: int = 1,
+        cooldown: float = 60.0,
+        breaker_threshold: int = 3,
+        respect_retry_after: bool = True,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.platform = platform
+        self.delay = max(0.0, delay)
+        self.jitter = min(max(0.0, jitter), 1.0)
+        self.concurrency = max(1, concurrency)
+        self.cooldown = max(0.0, cooldown)
+        self.breaker_threshold = max(1, breaker_threshold)
+        self.respect_retry_after = respect_retry_after
+        self.clock = clock
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.stats = SlotStats()
+        self.walls_in_row = 0
+        self._next_start = float("-inf")  # earliest start of the next visit
+        self._paused_until = float("-inf")  # breaker / Retry-After
+        self._semaphore = asyncio.Semaphore(self.concurrency)
+        self._gate = asyncio.Lock()
+
+    @classmethod
+    def from_settings(
+        cls,
+        platform: str,
+        settings: PlatformSettings,
+        *,
+        replay: bool = False,
+        concurrency: int | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> Slot:
+        """The slot of a platform; in replay no delay, no cool-down (same code path).
+
+        ``concurrency`` overrides the platform's setting (replay uses more workers).
+        """
+        return cls(
+            platform,
+            delay=0.0 if replay else settings.delay,
+            jitter=settings.jitter,
+            concurrency=concurrency or settings.concurrency,
+            cooldown=0.0 if replay else settings.cooldown,
+            breaker_threshold=settings.breaker_threshold,
+            respect_retry_after=not replay,
+            clock=clock,
+            sleep=sleep,
+            rng=rng,
+        )
+
+    # -- state ---------------------------------------------------------------
+    @property
+    def breaker_open(self) -> bool:
+        """True while the platform is paused after repeated walls."""
+        return self.walls_in_row >= self.breaker_threshold and self.clock() < self._paused_until
+
+    def next_interval(self) -> float:
+        """One delay drawn from delay * [1 - jitter, 1 + jitter]."""
+        if self.delay <= 0:
+            return 0.0
+        return self.delay * self.rng.uniform(1 - self.jitter, 1 + self.jitter)
+
+    def ready_at(self) -> float:
+        """Clock time at which the next visit may start."""
+        return max(self._next_start, self._paused_until)
+
+    # -- use -------------------------------------------------------------------
+    @asynccontextmanager
+    async def visit(self) -> AsyncIterator[None]:
+        """Hold a place for one visit: waits for concurrency, interval and pauses."""
+        async with self._semaphore:
+            await self._wait_turn()
+            yield
+
+    async def _wait_turn(self) -> None:
+        async with self._gate:
+            while True:
+                wait = self.ready_at() - self.clock()
+                if wait <= 0:
+                    break
+                self.stats.waited += wait
+                await self.sleep(wait)
+            self._next_start = self.clock() + self.next_interval()
+            self.stats.visits += 1
+
+    def record_success(self) -> None:
+        """A visit saw the platform answer normally: the wall streak ends."""
+        self.walls_in_row = 0
+
+    def record_wall(self, retry_after: float | None = None) -> None:
+        """A wall: back off, and open the breaker after ``breaker_threshold`` in a row."""
+        now = self.clock()
+        self.walls_in_row += 1
+        self.stats.walls += 1
+        backoff = min(self.cooldown, self.delay * (2**self.walls_in_row))
+        self._next_start = max(self._next_start, now + backoff)
+        if retry_after is not None and self.respect_retry_after and retry_after > 0:
+            self._paused_until = max(self._paused_until, now + retry_after)
+        if self.walls_in_row >= self.breaker_threshold:
+            if self.walls_in_row == self.breaker_threshold:
+                self.stats.breaker_opened += 1
+            self._paused_until = max(self._paused_until, now + self.cooldown)
+
+    def requeue_at(self) -> float:
+        """Clock time at which an account that met a wall may be tried again."""
+        return self.clock() + self.cooldown
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    from datetime import UTC, datetime
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
