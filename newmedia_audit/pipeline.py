@@ -154,7 +154,7 @@ def run_sweep_job(
     overrides: Path | None = None,
 ) -> AuditResult:
     """Store the inputs, visit what is pending, assess, report."""
-    from .collect.sweep import sweep
+    from .collect.sweep import ConsoleProgress, sweep
 
     for warning in inputs.warnings:
         _say(f"提示 / warning: {warning}")
@@ -175,15 +175,18 @@ def run_sweep_job(
             _say(
                 f"继续上次的抽查：{len(inputs.accounts) - len(pending)} 个账号已完成，{len(pending)} 个待访问。"
             )
-        sweep(
-            inputs.accounts,
-            store,
-            settings,
-            out_dir,
-            replay=replay,
-            record=record,
-            platforms=platforms,
-        )
+        with ConsoleProgress() as progress:
+            stats = sweep(
+                inputs.accounts,
+                store,
+                settings,
+                out_dir,
+                replay=replay,
+                record=record,
+                platforms=platforms,
+                progress=progress,
+            )
+        _say(f"访问完成 / visits done: {stats}")
         return assess_and_report(
             store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides
         )
