@@ -24,6 +24,8 @@ from .base import Fetched
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_\-.\u4e00-\u9fff]+")
 _MAX_STEM = 60
+# Platform codes and roles (weibo, profile, ...) are kept as they are.
+_PLATFORM = re.compile(r"[a-z_]{1,20}")
 # Headers never written (secrets stay out of outputs).
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
 
@@ -41,7 +43,8 @@ def evidence_dir(out_dir: Path, platform: str, account_id: str) -> Path:
     Raises:
         OutputError: the derived path would leave that folder (never expected).
     """
-    base = (Path(out_dir) / "evidence" / safe_name(platform)).resolve()
+    folder = platform if _PLATFORM.fullmatch(platform) else safe_name(platform)
+    base = (Path(out_dir) / "evidence" / folder).resolve()
     path = (base / safe_name(account_id)).resolve()
     if path.parent != base:
         raise OutputError(f"证据路径越界：{account_id!r}")
@@ -95,7 +98,7 @@ def write_evidence(
     index: list[dict[str, object]] = []
     try:
         for role, fetched in sorted(responses.items()):
-            name = safe_name(role) + _suffix(fetched)
+            name = (role if _PLATFORM.fullmatch(role) else safe_name(role)) + _suffix(fetched)
             atomic_write(folder / name, fetched.body)
             written.append(folder / name)
             index.append(

@@ -150,6 +150,11 @@ class HarCorpus:
             corpus.extend(load_entries(Path(path)))
         return corpus
 
+    @classmethod
+    def from_document(cls, document: Any, source: str = "HAR") -> HarCorpus:
+        """A corpus from an already parsed HAR document (tests, in-memory corpora)."""
+        return cls(document_entries(document, source))
+
     def add(self, entry: HarEntry) -> None:
         self._entries.setdefault(request_key(entry.method, entry.url), []).append(entry)
 
@@ -220,12 +225,21 @@ def load_entries(path: Path) -> list[HarEntry]:
         raise ReplayError(f"回放文件无法读取：{path}（{exc}）") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReplayError(f"回放文件 {path} 不是有效的 JSON：{exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("log"), dict):
-        raise ReplayError(f"回放文件 {path} 不是 HAR：缺少 log 对象")
-    entries = raw["log"].get("entries")
+    return document_entries(raw, f"回放文件 {path}")
+
+
+def document_entries(document: Any, source: str = "HAR") -> list[HarEntry]:
+    """Entries of a parsed HAR document (``{"log": {"entries": [...]}}``), in order.
+
+    Raises:
+        ReplayError: naming ``source`` and what is wrong.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("log"), dict):
+        raise ReplayError(f"{source} 不是 HAR：缺少 log 对象")
+    entries = document["log"].get("entries")
     if not isinstance(entries, list):
-        raise ReplayError(f"回放文件 {path} 不是 HAR：缺少 log.entries 列表")
-    return [_parse_entry(e, f"回放文件 {path} 第 {i + 1} 条") for i, e in enumerate(entries)]
+        raise ReplayError(f"{source} 不是 HAR：缺少 log.entries 列表")
+    return [_parse_entry(e, f"{source} 第 {i + 1} 条") for i, e in enumerate(entries)]
 
 
 # -- httpx adapter ------------------------------------------------------------
