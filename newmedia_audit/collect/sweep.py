@@ -172,7 +172,6 @@ def _failure(account: Account, status: Status, detail: str) -> Observation:
         account_id=account.account_id,
         status=status,
         detail=detail,
-        fetched_at=datetime.now(UTC),
     )
 
 
