@@ -1,0 +1,233 @@
+"""The entry point of the rules: observations, filings and settings in, AuditResult out.
+
+Pure: no clock (D is ``as_of``), no database, no browser. The only files read
+are the user's lexicon files named in the settings, unless a Lexicon is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import PurePosixPath
+
+from ..models import (
+    UNREACHABLE_STATUSES,
+    Account,
+    AuditResult,
+    Filing,
+    LexiconHit,
+    Observation,
+    Reason,
+    SkippedRow,
+    Status,
+    Verdict,
+    VerdictCode,
+    WebsiteResult,
+    ZombieEntry,
+    is_supported,
+)
+from ..settings import Settings
+from .filing import FilingIndex, FilingMatch
+from .freshness import Freshness, FreshnessResult, assess_freshness, posts_in_window
+from .lexicon import Lexicon, find_hits, load_lexicon
+from .localtime import to_local
+from .overrides import Override, apply_overrides
+from .precedence import order_reasons
+from .rectification import PreviousSweep, rectify
+from .registry_compare import compare_registry
+from .zombies import zombie_entry
+
+REVIEW_BLOCKED = "平台拒绝访问（登录墙、验证码或限流），无法判断账号情况"
+REVIEW_ERROR = "多次访问出错，无法判断账号情况"
+REVIEW_UNSUPPORTED = "该平台暂不支持自动检查，待人工复核（可在复核文件中给出结论）"
+REVIEW_NOT_VISITED = "尚未取得检查结果"
+
+
+def window_for(account: Account, settings: Settings) -> int:
+    """The account's update window: its level's frequency rule, else window_days."""
+    if account.level and account.level in settings.frequency_days:
+        return settings.frequency_days[account.level]
+    return settings.window_days
+
+
+def evidence_folder(observation: Observation | None) -> str:
+    """The folder of the first evidence file, relative to --out, or ""."""
+    if observation is None or not observation.evidence:
+        return ""
+    first = observation.evidence[0]
+    if first.endswith("/"):
+        return first.rstrip("/")
+    return str(PurePosixPath(first).parent).removeprefix(".")
+
+
+def _missing_observation(account: Account) -> Observation:
+    status = Status.error if is_supported(account.platform) else Status.unsupported
+    detail = REVIEW_NOT_VISITED if status is Status.error else ""
+    return Observation(platform=account.platform, account_id=account.account_id, status=status, detail=detail)
+
+
+def _registry_reasons(match: FilingMatch) -> list[Reason]:
+    if match.filing is None:
+        return [Reason.unregistered]
+    if match.name_mismatch:
+        return [Reason.name_mismatch]
+    return []
+
+
+def _freshness_reasons(freshness: FreshnessResult) -> list[Reason]:
+    if freshness.state is Freshness.not_updated:
+        return [Reason.not_updated]
+    if freshness.state is Freshness.never_updated:
+        return [Reason.never_updated]
+    return []
+
+
+def assess_account(
+    account: Account,
+    observation: Observation,
+    match: FilingMatch,
+    settings: Settings,
+    as_of: date,
+    lexicon: Lexicon,
+    overrides: Sequence[Override] = (),
+) -> tuple[Verdict, FreshnessResult | None]:
+    """The verdict of one account, and its freshness when the profile was seen (status ok).
+
+    - not_found/banned/private: unreachable, plus registry reasons.
+    - blocked/error: review, whatever else holds (a wall says nothing of the account).
+    - unsupported, or ok with undetermined freshness: review unless another
+      veto (registry, lexicon) applies.
+    - Overrides decide last.
+    """
+    status = observation.status
+    reasons: list[Reason] = []
+    hits: list[LexiconHit] = []
+    freshness: FreshnessResult | None = None
+    review_reason = ""
+    last_post_at = None
+    if status is Status.ok:
+        freshness = assess_freshness(observation, as_of, window_for(account, settings))
+        last_post_at = freshness.latest
+        reasons += _freshness_reasons(freshness)
+        if freshness.state is Freshness.unknown:
+            review_reason = freshness.review_reason
+        window_posts = posts_in_window(observation.posts, as_of, settings.window_days)
+        hits = find_hits(window_posts, lexicon)
+        if hits:
+            reasons.append(Reason.serious_error)
+        reasons += _registry_reasons(match)
+    elif status in UNREACHABLE_STATUSES:
+        reasons.append(Reason.unreachable)
+        reasons += _registry_reasons(match)
+    elif status is Status.unsupported:
+        review_reason = REVIEW_UNSUPPORTED
+        reasons += _registry_reasons(match)
+    else:
+        detail = observation.detail.strip()
+        review_reason = REVIEW_BLOCKED if status is Status.blocked else REVIEW_ERROR
+        if detail:
+            review_reason += f"：{detail}"
+    if last_post_at is None and observation.latest_post_at is not None:
+        last_post_at = to_local(observation.latest_post_at)
+
+    outcome = apply_overrides(account, reasons, hits, list(overrides))
+    ordered = order_reasons(outcome.reasons, settings.precedence)
+    blocked = status in (Status.blocked, Status.error)
+    if ordered and not (blocked and not outcome.decided):
+        code = VerdictCode.failed
+    elif review_reason and not outcome.decided:
+        code = VerdictCode.review
+    else:
+        code = VerdictCode.passed
+    if code is VerdictCode.review:
+        # A wall never fails an account (domain.md): reasons wait for a decision.
+        ordered_out: list[Reason] = []
+    else:
+        ordered_out = ordered
+        review_reason = ""
+    verdict = Verdict(
+        account=account,
+        status=status,
+        live_name=observation.live_name,
+        last_post_at=last_post_at,
+        verdict=code,
+        reasons=ordered_out,
+        primary_reason=ordered_out[0] if ordered_out else None,
+        hits=outcome.hits,
+        filing=match.filing,
+        review_reason=review_reason,
+        note=outcome.note,
+        evidence=evidence_folder(observation),
+    )
+    return verdict, freshness
+
+
+def assess(
+    accounts: list[Account],
+    observations: dict[str, Observation],
+    filings: list[Filing],
+    settings: Settings,
+    as_of: date,
+    *,
+    websites: Sequence[WebsiteResult] = (),
+    previous: PreviousSweep | None = None,
+    overrides: Sequence[Override] = (),
+    skipped_rows: Sequence[SkippedRow] = (),
+    lexicon: Lexicon | None = None,
+) -> AuditResult:
+    """Assess every ledger account and build what the reports need.
+
+    Args:
+        accounts: the ledger, in order.
+        observations: visit outcomes keyed by ``Account.key``; an account
+            without one is review (unsupported platforms: status unsupported).
+        filings: the provincial registry.
+        settings: windows, thresholds, precedence, province, lexicon files.
+        as_of: the monitoring point D (local date).
+        websites: website results, passed through.
+        previous: the previous sweep, for 上期通报未整改.
+        overrides: the officer's override rows.
+        skipped_rows: bad input rows skipped, passed through.
+        lexicon: a prepared lexicon; by default the defaults plus
+            ``settings.lexicon_files``.
+
+    Returns:
+        The AuditResult, verdicts in ledger order.
+    """
+    if lexicon is None:
+        lexicon = load_lexicon(settings.lexicon_files)
+    index = FilingIndex(filings)
+    verdicts: list[Verdict] = []
+    zombies: list[ZombieEntry] = []
+    matches: dict[str, FilingMatch] = {}
+    seen: dict[str, Observation] = {}
+    for account in accounts:
+        observation = observations.get(account.key) or _missing_observation(account)
+        seen[account.key] = observation
+        match = index.match(account, observation.live_name)
+        matches[account.key] = match
+        verdict, freshness = assess_account(account, observation, match, settings, as_of, lexicon, overrides)
+        verdicts.append(verdict)
+        if freshness is not None and verdict.verdict is not VerdictCode.review:
+            entry = zombie_entry(account, freshness, settings.zombie_days)
+            if entry is not None:
+                zombies.append(entry)
+    rectification = None
+    if previous is not None:
+        verdicts, rectification = rectify(verdicts, previous)
+    district_order: list[str] = []
+    for account in accounts:
+        if account.district not in district_order:
+            district_order.append(account.district)
+    return AuditResult(
+        as_of=as_of,
+        province=settings.province,
+        verdicts=verdicts,
+        websites=list(websites),
+        website_pass_line=settings.website_pass_line,
+        registry_issues=compare_registry(accounts, seen, matches, index.filings, settings.province),
+        zombies=zombies,
+        rectification=rectification,
+        skipped_rows=list(skipped_rows),
+        district_order=district_order,
+    )

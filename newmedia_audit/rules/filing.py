@@ -1,0 +1,86 @@
+"""Matching a ledger account to its filing in the provincial registry (备案库)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import Account, Filing
+from .names import normalize_name
+
+
+def _platform_key(platform: str) -> str:
+    # "other:快手" and "other:快 手" are one platform; the four codes stay as they are.
+    if platform.startswith("other:"):
+        return "other:" + normalize_name(platform.removeprefix("other:"))
+    return platform
+
+
+@dataclass(frozen=True)
+class FilingMatch:
+    """The registry's answer for one account.
+
+    Attributes:
+        filing: the valid (not cancelled) filing matched, or None (unfiled).
+        cancelled: a cancelled filing that matched when no valid one did.
+        compared_name: the name compared with the filed name (live, else ledger).
+        name_mismatch: the valid filing's name differs after normalization.
+    """
+
+    filing: Filing | None
+    cancelled: Filing | None = None
+    compared_name: str = ""
+    name_mismatch: bool = False
+
+
+class FilingIndex:
+    """Filings indexed by platform + account id and, for filings without id, by name."""
+
+    def __init__(self, filings: Iterable[Filing]) -> None:
+        self.filings = list(filings)
+        self._by_id: dict[tuple[str, str], list[Filing]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str], list[Filing]] = defaultdict(list)
+        self._all_by_name: dict[tuple[str, str], list[Filing]] = defaultdict(list)
+        for filing in self.filings:
+            platform = _platform_key(filing.platform)
+            name = (platform, normalize_name(filing.name))
+            self._all_by_name[name].append(filing)
+            if filing.account_id.strip():
+                self._by_id[(platform, filing.account_id.strip())].append(filing)
+            else:
+                self._by_name[name].append(filing)
+
+    def candidates(self, account: Account, live_name: str = "") -> list[Filing]:
+        """Filings that designate this account, best first.
+
+        By platform + id first; by platform + normalized name only among filings
+        without an id. An account without an id (platforms the tool cannot
+        visit) can only be matched by name, so any filing of that name counts.
+        """
+        platform = _platform_key(account.platform)
+        names = [n for n in (live_name, account.name) if n]
+        found: list[Filing] = []
+        if account.account_id.strip():
+            found.extend(self._by_id.get((platform, account.account_id.strip()), []))
+            pool = self._by_name
+        else:
+            pool = self._all_by_name
+        for name in names:
+            for filing in pool.get((platform, normalize_name(name)), []):
+                if filing not in found:
+                    found.append(filing)
+        return found
+
+    def match(self, account: Account, live_name: str = "") -> FilingMatch:
+        """The filing of an account; cancelled filings (已注销) do not count."""
+        compared = live_name or account.name
+        candidates = self.candidates(account, live_name)
+        valid = [f for f in candidates if not f.cancelled]
+        if not valid:
+            cancelled = candidates[0] if candidates else None
+            return FilingMatch(None, cancelled, compared)
+        # Among several valid filings prefer one whose name agrees.
+        same = [f for f in valid if normalize_name(f.name) == normalize_name(compared)]
+        filing = same[0] if same else valid[0]
+        return FilingMatch(filing, None, compared, name_mismatch=not same)

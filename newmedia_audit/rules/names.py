@@ -1,0 +1,51 @@
+"""Account-name normalization for registry comparison (domain.md, "Registry matching")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_T2S = OpenCC("t2s")
+
+# Whitespace of every kind plus zero-width and invisible formatting characters.
+_INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
+
+_OPENING = "([{（【〔〖「『《〈｛［〘〚｟⦅"
+_CLOSING = ")]}）】〕〗」』》〉｝］〙〛｠⦆"
+_DOTS = "·・•‧･∙⋅"
+_UNIFY = str.maketrans(
+    {**{c: "(" for c in _OPENING}, **{c: ")" for c in _CLOSING}, **{c: "·" for c in _DOTS}}
+)
+
+
+def _once(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name)
+    text = _T2S.convert(text)
+    text = _INVISIBLE.sub("", text)
+    return text.translate(_UNIFY)
+
+
+@lru_cache(maxsize=65536)
+def normalize_name(name: str) -> str:
+    """Canonical form of an account name: names equal after it are the same name.
+
+    NFKC (full-width letters and digits), traditional to simplified Chinese
+    (OpenCC t2s), whitespace and zero-width characters dropped, every bracket
+    pair unified to ``()`` and every middle dot to ``·``. Applied until stable,
+    so the function is idempotent even where one pass enables another.
+    """
+    text = name
+    for _ in range(5):
+        nxt = _once(text)
+        if nxt == text:
+            break
+        text = nxt
+    return text
+
+
+def same_name(a: str, b: str) -> bool:
+    """True when two names are equal after normalization."""
+    return normalize_name(a) == normalize_name(b)

@@ -1,0 +1,27 @@
+"""Reading the small text files the rules accept (lexicons, overrides, previous verdicts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+
+
+def read_text(path: Path) -> str:
+    """Text of a file in UTF-8 (with or without BOM), else GB18030.
+
+    Raises:
+        InputError: the file is missing, unreadable or in neither encoding.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("文件不存在", file=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", file=str(path)) from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("文件编码无法识别（应为 UTF-8 或 GB18030）", file=str(path))
