@@ -111,7 +111,12 @@ def assess_account(
         reasons += _freshness_reasons(freshness)
         if freshness.state is Freshness.unknown:
             review_reason = freshness.review_reason
-        window_posts = posts_in_window(observation.posts, as_of, settings.window_days)
+        # Newest first, so hits come in the same order whatever order the posts came in.
+        window_posts = sorted(
+            posts_in_window(observation.posts, as_of, settings.window_days),
+            key=lambda p: (to_local(p.published_at), p.id, p.text),  # type: ignore[arg-type]
+            reverse=True,
+        )
         hits = find_hits(window_posts, lexicon)
         if hits:
             reasons.append(Reason.serious_error)

@@ -7,6 +7,7 @@ import io
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -175,9 +176,14 @@ def _entries_from_csv(text: str, source: str) -> list[LexiconEntry]:
 
 def default_entries() -> list[LexiconEntry]:
     """The default lexicon shipped as package data (lexicon_default.toml)."""
+    return list(_default_entries())
+
+
+@lru_cache(maxsize=1)
+def _default_entries() -> tuple[LexiconEntry, ...]:
     text = resources.files(__package__).joinpath("lexicon_default.toml").read_text(encoding="utf-8")
     entries, _ = _entries_from_toml(text, "lexicon_default.toml")
-    return entries
+    return tuple(entries)
 
 
 def load_lexicon(files: Iterable[Path] = (), *, include_defaults: bool = True) -> Lexicon:
