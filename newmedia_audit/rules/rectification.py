@@ -72,6 +72,8 @@ def read_previous(directory: Path) -> PreviousSweep:
         InputError: no verdicts.csv, a missing column, or an unreadable results.json.
     """
     directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError("上期输出目录不存在（--previous 应指向上期的 --out 目录）", file=str(directory))
     csv_path = directory / "verdicts.csv"
     if not csv_path.exists():
         raise InputError("上期输出目录中没有 verdicts.csv", file=str(csv_path))

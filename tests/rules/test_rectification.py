@@ -101,3 +101,9 @@ def test_missing_verdicts_csv_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         read_previous(tmp_path)
     assert caught.value.file.endswith("verdicts.csv")
+
+
+def test_missing_previous_dir_is_an_input_error(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_previous(tmp_path / "nowhere")
+    assert "上期输出目录不存在" in str(caught.value)
