@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from .errors import InputError, InputErrors
-from .models import Account, AuditResult, Filing, SkippedRow, WebsiteResult
+from .models import Account, AuditResult, Filing, Platform, SkippedRow, WebsiteResult
 from .settings import Settings, load_settings
 from .store import Store
 
@@ -244,6 +244,8 @@ def demo_command(args: argparse.Namespace) -> int:
         _say(f"生成内置示例语料 / building the demo corpus in {demo.out_dir}")
         demo = build_demo(demo.out_dir)
     settings = load_settings()
+    for platform in Platform:  # the demo shows the browser path on every platform
+        settings.platform(platform.value).use_httpx = False
     inputs = read_inputs(demo.ledger, demo.registry, demo.websites, settings, skip_bad_rows=False)
     run_sweep_job(
         inputs,

@@ -37,7 +37,11 @@ def summary_table(summary: Summary, title: str = "") -> Table:
 def print_summary(result: AuditResult, console: Console | None = None) -> None:
     """Print the merged table (and the review count) for the end of a sweep."""
     summary = summarize(result)
-    console = console or Console(stderr=False)
+    if console is None:
+        # Piped output (CI logs, files) gets no terminal width: give the 14 columns room.
+        console = Console(stderr=False)
+        if not console.is_terminal:
+            console = Console(stderr=False, width=160)
     console.print(summary_table(summary, title=f"抽查汇总（监测时间点 {result.as_of.isoformat()}）"))
     if summary.new_media.review:
         console.print(
