@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import InputError, InputErrors
+from ..inputs.platforms import platform_code
 from ..models import Account, LexiconHit, Reason, VerdictCode, reason_label
 from .textfile import read_text
 
@@ -38,25 +39,6 @@ _VERDICTS = {
     "通过": VerdictCode.passed,
     "fail": VerdictCode.failed,
     "不合格": VerdictCode.failed,
-}
-
-_PLATFORMS = {
-    "wechat": "wechat",
-    "微信": "wechat",
-    "微信公众号": "wechat",
-    "微信订阅号": "wechat",
-    "微信服务号": "wechat",
-    "公众号": "wechat",
-    "weibo": "weibo",
-    "微博": "weibo",
-    "新浪微博": "weibo",
-    "douyin": "douyin",
-    "抖音": "douyin",
-    "抖音短视频": "douyin",
-    "toutiao": "toutiao",
-    "今日头条": "toutiao",
-    "头条号": "toutiao",
-    "头条": "toutiao",
 }
 
 # Labels as reports and seed notices write them, besides the codes.
@@ -96,7 +78,8 @@ def parse_platform(value: str) -> str | None:
         return None
     if text.startswith("other:"):
         return text
-    return _PLATFORMS.get(text.lower(), f"other:{text}")
+    # The ledger's own alias table, so an override names a platform as the ledger does.
+    return platform_code(text) or f"other:{text}"
 
 
 def parse_reason(value: str, province: str = "") -> Reason | None:
