@@ -89,6 +89,24 @@ def reason_label(reason: Reason | str, province: str = "湖北省") -> str:
     return labels[Reason(reason)]
 
 
+# verdicts.csv columns, fixed by design.md (read back by --previous).
+VERDICTS_CSV_COLUMNS: tuple[str, ...] = (
+    "district",
+    "unit",
+    "platform",
+    "account_type",
+    "name",
+    "account_id",
+    "status",
+    "live_name",
+    "last_post_at",
+    "verdict",
+    "primary_reason",
+    "reasons",
+    "evidence",
+)
+
+
 class Account(BaseModel):
     """One ledger row: an account to sweep."""
 

@@ -98,17 +98,7 @@ class Settings(BaseSettings):
     """Silent longer than this before D: a zombie account."""
     website_pass_line: float = 60.0
     """Website score needed to pass (60 nationally, some notices use 80)."""
-    precedence: list[Reason] = Field(
-        default_factory=lambda: [
-            Reason.serious_error,
-            Reason.unreachable,
-            Reason.not_updated,
-            Reason.never_updated,
-            Reason.unregistered,
-            Reason.name_mismatch,
-            Reason.no_interaction,
-        ]
-    )
+    precedence: list[Reason] = Field(default_factory=lambda: list(Reason))  # declared in domain.md order
     """Order of reasons; the first present is the primary reason."""
     frequency_days: dict[str, int] = Field(default_factory=dict)
     """Optional per-level update frequency, e.g. {"县级政府" = 7, "部门" = 30} (seed 003)."""

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 
-from ..models import Account, Filing, Platform
+from ..models import VERDICTS_CSV_COLUMNS, Account, Filing, Platform
 from ..synth import ids
 from ..synth.corpus import make_posts, write_corpus
 from ..synth.platforms import CST, Decoy, Flaky, Scenario, State, SynthPost, page_url
@@ -37,21 +37,7 @@ DISTRICT_CODES: dict[str, str] = {
 }
 WECHAT_PREFIX: dict[str, str] = {"市直": "xn", **{d: v[1] for d, v in defs.COUNTIES.items()}}
 CAPTURE_START = datetime.combine(defs.AS_OF, time(9, 0), CST)
-VERDICT_COLUMNS = (
-    "district",
-    "unit",
-    "platform",
-    "account_type",
-    "name",
-    "account_id",
-    "status",
-    "live_name",
-    "last_post_at",
-    "verdict",
-    "primary_reason",
-    "reasons",
-    "evidence",
-)
+VERDICT_COLUMNS = VERDICTS_CSV_COLUMNS
 
 
 @dataclass(frozen=True)

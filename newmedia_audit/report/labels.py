@@ -26,15 +26,7 @@ REASON_KEYS: tuple[Reason, ...] = (
 )
 
 # Order in which the notice lists failing accounts (domain.md precedence, seed 001).
-NOTICE_REASON_ORDER: tuple[Reason, ...] = (
-    Reason.serious_error,
-    Reason.unreachable,
-    Reason.not_updated,
-    Reason.never_updated,
-    Reason.unregistered,
-    Reason.name_mismatch,
-    Reason.no_interaction,
-)
+NOTICE_REASON_ORDER: tuple[Reason, ...] = tuple(Reason)  # Reason is declared in that order
 
 STATUS_LABELS: dict[str, str] = {
     Status.ok: "正常",

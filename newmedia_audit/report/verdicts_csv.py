@@ -5,24 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from ..models import AuditResult, Verdict
+from ..models import VERDICTS_CSV_COLUMNS, AuditResult, Verdict
 from .labels import iso_local, primary_of
 
-COLUMNS: tuple[str, ...] = (
-    "district",
-    "unit",
-    "platform",
-    "account_type",
-    "name",
-    "account_id",
-    "status",
-    "live_name",
-    "last_post_at",
-    "verdict",
-    "primary_reason",
-    "reasons",
-    "evidence",
-)
+COLUMNS = VERDICTS_CSV_COLUMNS
 
 
 def verdict_row(verdict: Verdict) -> list[str]:

@@ -11,24 +11,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
-from ..models import Account, Rectification, Verdict, VerdictCode
+from ..models import VERDICTS_CSV_COLUMNS, Account, Rectification, Verdict, VerdictCode
 from .textfile import read_text
 
-VERDICTS_COLUMNS = (
-    "district",
-    "unit",
-    "platform",
-    "account_type",
-    "name",
-    "account_id",
-    "status",
-    "live_name",
-    "last_post_at",
-    "verdict",
-    "primary_reason",
-    "reasons",
-    "evidence",
-)
+VERDICTS_COLUMNS = VERDICTS_CSV_COLUMNS
 
 
 class PreviousRow(BaseModel):
