@@ -114,9 +114,9 @@ class _Capture:
         self.account_id = account_id
         self.required = required
         self.responses: dict[str, Fetched] = {}
-        self.inflight: set[Any] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.changed = asyncio.Event()
+        self.activity = time.monotonic()  # last time a response came in (replay settling)
 
     def role(self, url: str) -> str | None:
         role = self.collector.role_of(url)
@@ -129,9 +129,6 @@ class _Capture:
     def complete(self) -> bool:
         return all(r in self.responses for r in self.required)
 
-    def quiet(self) -> bool:
-        return not self.inflight and not self.tasks
-
 
 class BrowserFetcher:
     """Fetches through one worker's browser session (its reused page)."""
@@ -139,10 +136,11 @@ class BrowserFetcher:
     def __init__(self, session: BrowserSession) -> None:
         self.session = session
         self._capture: _Capture | None = None
-        session.on("request", self._on_request)
-        session.on("requestfinished", self._on_request_done)
-        session.on("requestfailed", self._on_request_done)
-        session.on("response", self._on_response)
+        if not session.pool.replay:
+            # Live: capture from page events. Replay: the route handler hands each
+            # served response over directly (no event subscription, far less traffic
+            # between the browser and us).
+            session.on("response", self._on_response)
 
     @property
     def replay(self) -> bool:
@@ -164,8 +162,10 @@ class BrowserFetcher:
         capture = _Capture(collector, account_id, required)
         try:
             page = await self.session.next_page()
-            if self.session.handler is not None:
-                self.session.handler.clear()
+            handler = self.session.handler
+            if handler is not None:
+                handler.clear()
+                handler.on_serve = lambda url, fetched: self._on_served(capture, url, fetched)
             self._capture = capture
             reason = await self._navigate(page, collector, account_id, capture)
             await self._settle(capture)
@@ -178,6 +178,8 @@ class BrowserFetcher:
             raise attach(_transient("browser", f"浏览器错误：{_first_line(exc)}"), capture.responses) from exc
         finally:
             self._capture = None
+            if self.session.handler is not None:
+                self.session.handler.on_serve = None
         responses = dict(capture.responses)
         check_statuses(responses, required)
         missing = [r for r in required if r not in responses]
@@ -204,19 +206,14 @@ class BrowserFetcher:
         """Wait for the required roles: until all are in, or the page goes quiet (replay), or timeout."""
         settings = self.session.pool.settings
         deadline = time.monotonic() + settings.page_timeout
-        quiet_since: float | None = None
+        loaded = time.monotonic()
         while not capture.complete():
             now = time.monotonic()
             if now >= deadline:
                 return
-            if self.replay:
-                # Replay answers from memory: once nothing is in flight, nothing more comes.
-                if capture.quiet():
-                    quiet_since = quiet_since or now
-                    if now - quiet_since >= REPLAY_SETTLE:
-                        return
-                else:
-                    quiet_since = None
+            # Replay answers from memory: once nothing came for a moment, nothing more comes.
+            if self.replay and now - max(loaded, capture.activity) >= REPLAY_SETTLE:
+                return
             capture.changed.clear()
             wait = min(deadline - now, REPLAY_SETTLE if self.replay else deadline - now)
             try:
@@ -256,23 +253,18 @@ class BrowserFetcher:
             reasons.append("回放未命中：" + handler.misses[-1])
         return "；".join(reasons)
 
+    def _on_served(self, capture: _Capture, url: str, fetched: Fetched) -> None:
+        role = capture.role(url)
+        capture.activity = time.monotonic()
+        if role is not None:
+            capture.responses[role] = fetched
+        capture.changed.set()
+
     async def _drain(self, capture: _Capture) -> None:
         while capture.tasks:
             await asyncio.gather(*list(capture.tasks), return_exceptions=True)
 
     # -- page events -----------------------------------------------------------------
-    def _on_request(self, request: Any) -> None:
-        capture = self._capture
-        if capture is not None and capture.role(request.url) is not None:
-            capture.inflight.add(request)
-            capture.changed.set()
-
-    def _on_request_done(self, request: Any) -> None:
-        capture = self._capture
-        if capture is not None and request in capture.inflight:
-            capture.inflight.discard(request)
-            capture.changed.set()
-
     def _on_response(self, response: Any) -> None:
         capture = self._capture
         if capture is None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -297,6 +297,9 @@ class ReplayRouteHandler:
         self.corpus = corpus
         self.served: dict[str, Fetched] = {}
         self.misses: list[str] = []
+        # Called with (request URL, response) for every fulfilled request: the
+        # replay fetcher captures from here instead of subscribing to page events.
+        self.on_serve: Callable[[str, Fetched], None] | None = None
 
     async def __call__(self, route: Any) -> None:
         request = route.request
@@ -311,6 +314,8 @@ class ReplayRouteHandler:
             await route.abort(error)
             return
         self.served[request.url] = fetched
+        if self.on_serve is not None:
+            self.on_serve(request.url, fetched)
         headers = {
             k: v
             for k, v in fetched.headers.items()
