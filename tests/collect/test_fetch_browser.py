@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import http.server
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -257,3 +260,147 @@ def test_control_the_socket_check_sees_an_unrouted_browser(listening_socket: tup
 
     asyncio.run(go())
     assert received and received[0].startswith(b"GET /leak")
+
+
+@pytest.mark.browser
+def test_browser_restarts_after_n_pages_and_recycles_contexts() -> None:
+    collector = FakeCollector(required=("page", "profile", "posts"))
+    ids = [str(i) for i in range(5)]
+    entries = [e for i in ids for e in account_entries(i)]
+    settings = BrowserSettings(page_timeout=5.0, screenshots=False, restart_every=2, recycle_context_every=1)
+
+    async def go() -> tuple[list[str], int]:
+        async with BrowserPool(settings, corpus=corpus_of(entries)) as pool:
+            session = pool.session("weibo")
+            fetcher = BrowserFetcher(session)
+            names = [(await fetcher.visit(collector, i)).responses["profile"].json()["name"] for i in ids]
+            await session.close()
+            return names, pool.restarts
+
+    names, restarts = asyncio.run(go())
+    assert names == [f"账号{i}" for i in ids]
+    assert restarts == 2
+
+
+@pytest.mark.browser
+def test_login_state_is_loaded_and_never_reaches_outputs(tmp_path: Path) -> None:
+    from newmedia_audit.collect.sweep import sweep
+    from newmedia_audit.store import Store
+
+    from .conftest import fake_account, replay_settings, write_har
+
+    secret = "planted-cookie-value-7f3a"
+    browsers = tmp_path / "browsers"
+    browsers.mkdir()
+    state = {
+        "cookies": [
+            {
+                "name": "SUB",
+                "value": secret,
+                "domain": "fake.test",
+                "path": "/",
+                "expires": -1,
+                "httpOnly": False,
+                "secure": True,
+                "sameSite": "Lax",
+            }
+        ],
+        "origins": [],
+    }
+    (browsers / "weibo.state.json").write_text(json.dumps(state), "utf-8")
+    entries = account_entries("1")
+    entries[1]["response"]["headers"].append({"name": "set-cookie", "value": f"SUB={secret}; Path=/"})
+    har = write_har(tmp_path / "corpus.har", entries)
+    out = tmp_path / "out"
+    settings = replay_settings(use_httpx=False)
+
+    async def loaded_cookies() -> list[str]:
+        async with BrowserPool(settings.browser, corpus=corpus_of(entries), browsers_dir=browsers) as pool:
+            session = pool.session("weibo")
+            await session.next_page()
+            assert session.context is not None
+            values = [c["value"] for c in await session.context.cookies()]
+            await session.close()
+            return values
+
+    assert secret in asyncio.run(loaded_cookies())  # control: the state is really used
+    store = Store(out / "state.sqlite")
+    stats = sweep(
+        [fake_account("1")],
+        store,
+        settings,
+        out,
+        replay=[har],
+        collectors={"weibo": FakeCollector(required=("page", "profile", "posts"))},
+        browsers_dir=browsers,
+    )
+    store.close()
+    assert stats.statuses == {"ok": 1}
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.name == "screenshot.jpg" for p in files)
+    for path in files:
+        assert secret.encode() not in path.read_bytes(), path
+
+
+class _LocalSite(http.server.BaseHTTPRequestHandler):
+    """A live site on 127.0.0.1: a page that fetches its JSON, with a cookie to strip."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path.startswith("/u/"):
+            body = fake_page("1").replace("https://fake.test", "").encode()
+            ctype = "text/html; charset=utf-8"
+        elif self.path.startswith("/api/profile/"):
+            body, ctype = json.dumps({"name": "本地"}).encode(), "application/json"
+        elif self.path.startswith("/api/posts/"):
+            body, ctype = json.dumps([{"id": "p1", "t": 1655683200}]).encode(), "application/json"
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("content-type", ctype)
+        self.send_header("set-cookie", "SID=live-secret-42; Path=/")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.browser
+def test_live_browser_path_captures_and_records_a_replayable_har(tmp_path: Path) -> None:
+    from newmedia_audit.collect.record import HarRecorder
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LocalSite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    class Local(FakeCollector):
+        def page_url(self, account_id: str) -> str:
+            return f"{base}/u/{account_id}"
+
+        def role_of(self, url: str) -> str | None:
+            return super().role_of(url.replace(base, "https://fake.test"))
+
+    record = tmp_path / "live.har"
+    recorder = HarRecorder(record)
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with BrowserPool(browser_settings(), recorder=recorder) as pool:
+            session = pool.session("weibo")
+            visit = await BrowserFetcher(session).visit(Local(required=("page", "profile", "posts")), "1")
+            await session.close()
+            return visit
+
+    try:
+        visit = asyncio.run(go())
+    finally:
+        server.shutdown()
+        recorder.close()
+    assert visit.responses["profile"].json() == {"name": "本地"}
+    assert visit.responses["page"].status == 200
+    text = record.read_text("utf-8")
+    assert "live-secret-42" not in text
+    replayed = HarCorpus.load([record]).serve("GET", f"{base}/api/profile/1?sig=volatile")
+    assert json.loads(replayed.body) == {"name": "本地"}
