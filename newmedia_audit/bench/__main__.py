@@ -1,0 +1,236 @@
+"""``python -m newmedia_audit.bench [--quick]``: every figure of issue 8 in one run.
+
+Stages, in one process tree:
+  0. synthetic corpora (ledger, registry, HAR) for the small and large sizes;
+  1. the raw Playwright ceiling on the small corpus's profile pages;
+  2. the full sweep through the browser, small (vs the ceiling) and large
+     (end to end: read inputs, sweep, assess, write reports), peak RSS of
+     the process tree for both;
+  3. the httpx path on the platforms that allow it (weibo, wechat);
+  4. assess + write_reports for 100,000 accounts built in memory;
+  5. the live-mode scheduling check against a slow local server.
+Then PASS/MISS per goal, one JSON line, and ``outputs/bench/bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import platform as host_platform
+import pstats
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..models import Account
+from ..settings import Settings, load_settings
+from ..synth.corpus import generate, synthetic_accounts
+from .ceiling import ceiling, page_urls
+from .goals import check_goals
+from .live import live_check
+from .reports import report_generation
+from .sweeps import end_to_end, load_average, replayed_sweep
+
+AS_OF = date(2022, 6, 20)
+HTTPX_PLATFORMS = {"weibo", "wechat"}  # their JSON/HTML needs no page signature (platforms.md)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m newmedia_audit.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes (200 / 1,000 accounts, 20,000 reports)"
+    )
+    parser.add_argument("--small", type=int, help="accounts of the small sweep (default 1,000; quick 200)")
+    parser.add_argument("--large", type=int, help="accounts of the large sweep (default 5,000; quick 1,000)")
+    parser.add_argument(
+        "--reports", type=int, help="accounts of the report stage (default 100,000; quick 20,000)"
+    )
+    parser.add_argument("--live", type=int, default=200, help="accounts of the live check (default 200)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path("outputs/bench"))
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="skip a stage: ceiling, browser, e2e, httpx, reports, live",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile stages 2 (small) and 4; top functions printed, .prof files kept",
+    )
+    args = parser.parse_args(argv)
+    args.small = args.small or (200 if args.quick else 1000)
+    args.large = args.large or (1000 if args.quick else 5000)
+    args.reports = args.reports or (20_000 if args.quick else 100_000)
+    return args
+
+
+def _profiled(enabled: bool, path: Path, call: Any) -> Any:
+    if not enabled:
+        return call()
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(call)
+    finally:
+        profiler.dump_stats(path)
+        stats = pstats.Stats(str(path))
+        _say(f"  profile {path.name} (top 15 by own time):")
+        stats.sort_stats("tottime").print_stats(15)
+
+
+def _corpus(out: Path, n: int, seed: int) -> tuple[Path, Path, Path, list[Account]]:
+    folder = out / f"corpus-{n}-{seed}"
+    ledger, registry, har = folder / "ledger.csv", folder / "registry.csv", folder / "corpus.har"
+    if not all(p.exists() for p in (ledger, registry, har)):
+        ledger, registry, har = generate(n, seed, folder, AS_OF)
+    accounts, _, _ = synthetic_accounts(n, seed, AS_OF)
+    return ledger, registry, har, accounts
+
+
+def _probe_ceiling(accounts: list[Account], har: Path, settings: Settings) -> tuple[int, dict[int, float]]:
+    """The number of parallel pages that loads fastest (on a sample of the pages)."""
+    sample = accounts[: min(len(accounts), 150)]
+    rates = {}
+    for workers in (1, 2, 4, 8):
+        rates[workers] = round(ceiling(sample, har, settings.browser, workers)["per_min"], 1)
+    return max(rates, key=rates.__getitem__), rates
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    settings = load_settings()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": sys.version.split()[0], "platform": host_platform.platform(), "cpus": _cpus()},
+        "sizes": {"small": args.small, "large": args.large, "reports": args.reports, "live": args.live},
+        "load_avg_1m": {},
+    }
+    load = figures["load_avg_1m"]
+    skip = set(args.skip)
+
+    _say(f"[0] corpora: {args.small:,} and {args.large:,} accounts (seed {args.seed})")
+    t = time.monotonic()
+    small = _corpus(out, args.small, args.seed)
+    large = _corpus(out, args.large, args.seed)
+    figures["corpus_s"] = round(time.monotonic() - t, 2)
+    _say(f"    {figures['corpus_s']} s; large corpus {large[2].stat().st_size / 2**20:.1f} MB")
+
+    if "ceiling" not in skip:
+        load["ceiling"] = load_average()
+        _say(f"[1] raw Playwright ceiling on {len(page_urls(small[3])):,} replayed profile pages")
+        best, probes = _probe_ceiling(small[3], small[2], settings)
+        result = ceiling(small[3], small[2], settings.browser, best)
+        result.update({"per_min": round(result["per_min"], 1), "elapsed": round(result["elapsed"], 2)})
+        figures["ceiling"] = {**result, "probe_per_min_by_workers": probes}
+        _say(f"    {result['per_min']:,.0f} accounts/min with {best} parallel page(s); probe {probes}")
+
+    if "browser" not in skip:
+        load["browser_sweep"] = load_average()
+        _say(f"[2] browser sweep, {args.small:,} accounts replayed")
+        run_small = _profiled(
+            args.profile,
+            out / "browser_sweep.prof",
+            lambda: replayed_sweep(small[3], small[2], settings, out / "sweep-browser-small", set()),
+        )
+        figures["browser_sweep"] = run_small.figures()
+        _say(
+            f"    {run_small.per_min:,.0f} accounts/min, {run_small.elapsed:.1f} s, "
+            f"peak RSS {run_small.peak_rss_mb:,.0f} MB (PSS {run_small.peak_pss_mb:,.0f} MB, "
+            f"{run_small.processes} processes), statuses {run_small.statuses}"
+        )
+        if "ceiling" in figures:
+            figures["ratio_sweep_to_ceiling"] = round(run_small.per_min / figures["ceiling"]["per_min"], 3)
+            _say(f"    sweep / ceiling = {figures['ratio_sweep_to_ceiling']:.2f}")
+
+    if "e2e" not in skip:
+        load["end_to_end"] = load_average()
+        _say(f"[2] end to end, {args.large:,} accounts: read inputs, browser sweep, assess, reports")
+        run_large, _ = end_to_end(large[0], large[1], large[2], settings, AS_OF, out / "sweep-browser-large")
+        figures["end_to_end"] = run_large.figures()
+        _say(
+            f"    {run_large.elapsed:.1f} s end to end {run_large.figures().get('stages_s')}, "
+            f"sweep {run_large.per_min:,.0f} accounts/min, peak RSS {run_large.peak_rss_mb:,.0f} MB "
+            f"(PSS {run_large.peak_pss_mb:,.0f} MB)"
+        )
+        if "browser_sweep" in figures:
+            base = figures["browser_sweep"]["peak_rss_mb"]
+            figures["rss_growth"] = round((run_large.peak_rss_mb - base) / base, 3) if base else None
+            _say(f"    peak RSS {args.small:,} → {args.large:,}: {figures['rss_growth'] * 100:+.1f}%")
+
+    if "httpx" not in skip:
+        load["httpx_sweep"] = load_average()
+        chosen = [a for a in large[3] if a.platform in HTTPX_PLATFORMS]
+        _say(f"[3] httpx sweep ({', '.join(sorted(HTTPX_PLATFORMS))}), {len(chosen):,} accounts replayed")
+        run_httpx = replayed_sweep(chosen, large[2], settings, out / "sweep-httpx", HTTPX_PLATFORMS)
+        figures["httpx_sweep"] = {**run_httpx.figures(), "platforms": sorted(HTTPX_PLATFORMS)}
+        _say(f"    {run_httpx.per_min:,.0f} accounts/min, {run_httpx.elapsed:.2f} s")
+        every = {"wechat", "weibo", "douyin", "toutiao"}
+        run_all = replayed_sweep(large[3], large[2], settings, out / "sweep-httpx-all", every)
+        figures["httpx_sweep_all_platforms"] = run_all.figures()
+        _say(f"    all four platforms on httpx (for comparison): {run_all.per_min:,.0f} accounts/min")
+
+    if "reports" not in skip:
+        load["reports"] = load_average()
+        _say(f"[4] assess + write_reports for {args.reports:,} accounts in memory")
+        figures["reports"] = _profiled(
+            args.profile,
+            out / "reports.prof",
+            lambda: report_generation(args.reports, settings, AS_OF, out / "reports"),
+        )
+        r = figures["reports"]
+        _say(
+            f"    {r['total_s']} s (assess {r['assess_s']} s, write {r['write_s']} s; build {r['build_s']} s untimed)"
+        )
+
+    if "live" not in skip:
+        load["live"] = load_average()
+        chosen = small[3][: args.live]
+        _say(f"[5] live schedule: {len(chosen)} accounts, local server with 300–800 ms latency, httpx")
+        live = live_check(chosen, small[2], settings, out / "live")
+        figures["live"] = live
+        _say(
+            f"    wall {live['wall_s']} s vs politeness floor {live['floor_s']} s ({live['floor_platform']}; "
+            f"ratio {live['ratio']}); slot bound {live['slot_bound_s']} s, latency bound "
+            f"{live['latency_bound_s']} s; per platform {live['platform_wall_s']}"
+        )
+
+    figures["load_avg_1m"]["end"] = load_average()
+    figures["goals"] = [c.__dict__ for c in check_goals(figures)]
+    return figures
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    started = time.monotonic()
+    figures = run(args)
+    figures["bench_s"] = round(time.monotonic() - started, 1)
+    _say("")
+    _say("goals:")
+    for check in check_goals(figures):
+        _say("  " + check.line())
+    line = json.dumps(figures, ensure_ascii=False, sort_keys=True)
+    (args.out / "bench.json").write_text(line + "\n", encoding="utf-8")
+    _say(line)
+    _say(f"written: {args.out / 'bench.json'} ({figures['bench_s']} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Memory of the whole process tree (browsers included), sampled from /proc.
+
+No psutil: a sampler thread walks ``/proc/*/stat`` for the descendants of
+this process and sums their ``VmRSS`` (``/proc/<pid>/status``). RSS counts
+pages shared between Chromium's processes once per process, so the sum
+overstates real use; the sampler also sums ``Pss`` (``smaps_rollup``), which
+splits shared pages between their users, for comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may contain spaces.
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return int(fields[1]) if len(fields) > 1 else None
+
+
+def tree_pids(root: int) -> list[int]:
+    """``root`` and every live descendant of it."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir(PROC):
+        if entry.name.isdigit():
+            pid = int(entry.name)
+            parent = _ppid(pid)
+            if parent is not None:
+                children.setdefault(parent, []).append(pid)
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _kb(path: Path, field: str) -> int:
+    try:
+        with open(path) as handle:
+            for line in handle:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_memory(root: int | None = None) -> tuple[int, int, int]:
+    """(sum of VmRSS in bytes, sum of Pss in bytes, process count) over the tree."""
+    pids = tree_pids(root or os.getpid())
+    rss = sum(_kb(PROC / str(p) / "status", "VmRSS:") for p in pids)
+    pss = sum(_kb(PROC / str(p) / "smaps_rollup", "Pss:") for p in pids)
+    return rss * 1024, pss * 1024, len(pids)
+
+
+@dataclass
+class Peak:
+    """Peaks seen by a sampler between start and stop."""
+
+    rss: int = 0
+    pss: int = 0
+    processes: int = 0
+    samples: int = 0
+
+    @property
+    def rss_mb(self) -> float:
+        return self.rss / 2**20
+
+    @property
+    def pss_mb(self) -> float:
+        return self.pss / 2**20
+
+
+class TreeSampler:
+    """Samples the tree's memory every ``interval`` seconds in a daemon thread.
+
+    Use as ``with TreeSampler() as sampler: ...`` then read ``sampler.peak``.
+    """
+
+    def __init__(self, interval: float = 0.25, root: int | None = None) -> None:
+        self.interval = interval
+        self.root = root or os.getpid()
+        self.peak = Peak()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def sample(self) -> None:
+        rss, pss, count = tree_memory(self.root)
+        peak = self.peak
+        peak.rss, peak.pss = max(peak.rss, rss), max(peak.pss, pss)
+        peak.processes = max(peak.processes, count)
+        peak.samples += 1
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
