@@ -36,6 +36,9 @@ from .politeness import parse_retry_after
 WALL_STATUSES = frozenset({403, 418, 429, 432})
 # How long a replayed page may take to settle once loaded with nothing in flight.
 REPLAY_SETTLE = 0.05
+# Live: after the page loaded, how long with no role response before asking the
+# page context for the missing roles (real pages load their JSON a little later).
+LIVE_SETTLE = 5.0
 
 _PAGE_FETCH = """async (url) => {
   const r = await fetch(url, {credentials: "include"});
@@ -116,7 +119,7 @@ class _Capture:
         self.responses: dict[str, Fetched] = {}
         self.tasks: set[asyncio.Task[None]] = set()
         self.changed = asyncio.Event()
-        self.activity = time.monotonic()  # last time a response came in (replay settling)
+        self.activity = time.monotonic()  # last time a role response came in (settling)
 
     def role(self, url: str) -> str | None:
         role = self.collector.role_of(url)
@@ -212,10 +215,11 @@ class BrowserFetcher:
             if now >= deadline:
                 return
             # Replay answers from memory: once nothing came for a moment, nothing more comes.
-            if self.replay and now - max(loaded, capture.activity) >= REPLAY_SETTLE:
+            settle = REPLAY_SETTLE if self.replay else LIVE_SETTLE
+            if not capture.tasks and now - max(loaded, capture.activity) >= settle:
                 return
             capture.changed.clear()
-            wait = min(deadline - now, REPLAY_SETTLE if self.replay else deadline - now)
+            wait = min(deadline - now, settle)
             try:
                 await asyncio.wait_for(capture.changed.wait(), timeout=wait)
             except TimeoutError:
@@ -272,6 +276,7 @@ class BrowserFetcher:
         role = capture.role(response.url)
         if role is None or role == "page" and response.request.is_navigation_request():
             return  # the main document comes from goto's own response
+        capture.activity = time.monotonic()
         task = asyncio.get_running_loop().create_task(self._store(capture, role, response))
         capture.tasks.add(task)
         task.add_done_callback(lambda t: (capture.tasks.discard(t), capture.changed.set()))
