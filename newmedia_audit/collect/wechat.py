@@ -44,6 +44,8 @@ SEARCH = "https://weixin.sogou.com/weixin?type=1&query={query}"
 ANTISPIDER = "/antispider"
 # Verification page markers, read only when the page has no result list.
 CAPTCHA_MARKERS = ("输入验证码", "验证码", "seccodeInput", "seccodeForm", "访问过于频繁")
+# Sogou's own "no such account" block; without it or a result list, a page proves nothing.
+NO_RESULT_MARKERS = ("no-sosuo", "暂无与")
 
 _ID = re.compile(r"微信号\s*[：:]\s*([A-Za-z0-9_\-]+)")
 _TIME_CONVERT = re.compile(r"timeConvert\(\s*['\"]?(\d+)['\"]?\s*\)")
@@ -220,6 +222,12 @@ def parse_results(text: str) -> tuple[bool, list[SearchResult]]:
     return parser.found_list, parser.results
 
 
+def _conclusive(text: str, found_list: bool) -> bool:
+    """A whole Sogou result page: a result list or the no-result block, and its closing tag."""
+    complete = text.rstrip().lower().endswith("</html>")
+    return complete and (found_list or any(m in text for m in NO_RESULT_MARKERS))
+
+
 class WechatCollector:
     """Collector for WeChat official accounts; the account id is the 微信号 (or gh_ id)."""
 
@@ -271,6 +279,10 @@ class WechatCollector:
             what = f"搜狗搜索结果中无微信号 {account_id}（结果 {len(results)} 条）"
             if not final:
                 raise TransientError(f"{what}，需重试确认")
+            if not _conclusive(text, found_list):
+                # A proxy's error page, a page cut off half-way or an empty
+                # throttled page is a fault of the visit, never "not found".
+                raise TransientError(f"{what}，但页面不完整或不是搜索结果页")
             return Observation(
                 platform=self.platform,
                 account_id=account_id,
