@@ -67,6 +67,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _remove_stale(folder: Path, keep: set[str]) -> None:
+    """Drop what an earlier, uncommitted visit left: a killed write's temporary file,
+    or responses the committed visit did not see (an account is visited by one worker at a time)."""
+    for path in folder.iterdir():
+        if path.name not in keep and path.is_file():
+            path.unlink(missing_ok=True)
+
+
 def _suffix(fetched: Fetched) -> str:
     ctype = fetched.headers.get("content-type", "")
     if "json" in ctype:
@@ -118,6 +126,7 @@ def write_evidence(
         body = json.dumps({"account_id": account_id, "responses": index}, ensure_ascii=False, indent=1)
         atomic_write(folder / "index.json", body.encode("utf-8"))
         written.append(folder / "index.json")
+        _remove_stale(folder, {p.name for p in written})
     except OSError as exc:
         raise OutputError(f"无法写入证据文件 {folder}：{exc}") from exc
     return [p.relative_to(root).as_posix() for p in [folder, *written]]
