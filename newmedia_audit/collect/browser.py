@@ -110,7 +110,8 @@ class BrowserPool:
         async with self._lock:
             await self.start()
             current = self._current
-            if current is None or current.pages >= self.settings.restart_every:
+            crashed = current is not None and not current.browser.is_connected()
+            if current is None or crashed or current.pages >= self.settings.restart_every:
                 if current is not None:
                     self.restarts += 1
                 self._current = current = await self._launch()
@@ -123,7 +124,10 @@ class BrowserPool:
     async def _release_locked(self, handle: _BrowserHandle) -> None:
         handle.users -= 1
         if handle.users <= 0 and handle is not self._current:
-            await handle.browser.close()
+            try:
+                await handle.browser.close()
+            except Exception:  # noqa: BLE001 - a crashed browser is already gone
+                pass
 
     async def release(self, handle: _BrowserHandle) -> None:
         async with self._lock:
@@ -135,7 +139,11 @@ class BrowserPool:
     def needs_move(self, handle: _BrowserHandle) -> bool:
         """True when the session's browser has been (or should be) replaced."""
         current = self._current
-        return current is not handle or handle.pages >= self.settings.restart_every
+        return (
+            current is not handle
+            or handle.pages >= self.settings.restart_every
+            or not handle.browser.is_connected()
+        )
 
     def session(self, platform: str) -> BrowserSession:
         """A worker's session (context + reused page) for one platform."""

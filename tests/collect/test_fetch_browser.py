@@ -404,3 +404,23 @@ def test_live_browser_path_captures_and_records_a_replayable_har(tmp_path: Path)
     assert "live-secret-42" not in text
     replayed = HarCorpus.load([record]).serve("GET", f"{base}/api/profile/1?sig=volatile")
     assert json.loads(replayed.body) == {"name": "本地"}
+
+
+@pytest.mark.browser
+def test_a_crashed_browser_is_replaced_at_the_next_account() -> None:
+    collector = FakeCollector(required=("page", "profile", "posts"))
+    entries = account_entries("1") + account_entries("2")
+
+    async def go() -> str:
+        async with BrowserPool(browser_settings(), corpus=corpus_of(entries)) as pool:
+            session = pool.session("weibo")
+            fetcher = BrowserFetcher(session)
+            await fetcher.visit(collector, "1")
+            assert pool._current is not None
+            await pool._current.browser.close()  # as if Chromium died
+            visit = await fetcher.visit(collector, "2")
+            assert pool._current.browser.is_connected()
+            await session.close()
+            return visit.responses["profile"].json()["name"]
+
+    assert asyncio.run(go()) == "账号2"
