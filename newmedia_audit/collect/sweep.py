@@ -439,7 +439,15 @@ async def run_sweep(
                     sessions.append(session)
                     fetchers.append(BrowserFetcher(session))
             runners.append(_PlatformRunner(run, platform, collectors[platform], group, slot, fetchers, sleep))
-        await asyncio.gather(*(r.run_all() for r in runners))
+        tasks = [asyncio.create_task(r.run_all()) for r in runners]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            # One platform failed hard (disk full, ...): stop the others cleanly.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
     finally:
         for session in sessions:
             await session.close()

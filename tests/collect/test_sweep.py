@@ -162,3 +162,24 @@ def test_browser_and_httpx_paths_see_the_same_accounts(tmp_path: Path) -> None:
         }
     assert len(results["httpx"]) == 24
     assert results["browser"] == results["httpx"]
+
+
+def test_unwritable_out_is_an_output_error_and_finished_visits_stay_committed(tmp_path: Path) -> None:
+    from newmedia_audit.errors import OutputError
+
+    entries = account_entries("1") + account_entries("2")
+    har = write_har(tmp_path / "corpus.har", entries)
+    out = tmp_path / "out"
+    (out / "evidence").mkdir(parents=True)
+    (out / "evidence" / "weibo").write_text("a file where a folder must go", "utf-8")
+    store = Store(tmp_path / "state.sqlite")
+    with pytest.raises(OutputError):
+        sweep(
+            [fake_account("1"), fake_account("2")],
+            store,
+            replay_settings(),
+            out,
+            replay=[har],
+            collectors={"weibo": FakeCollector()},
+        )
+    assert store.observations() == {}  # nothing half-committed
