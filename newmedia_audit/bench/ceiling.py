@@ -21,6 +21,7 @@ from ..collect.replay import HarCorpus, ReplayRouteHandler, replay_resolver_args
 from ..collect.sweep import default_collectors
 from ..models import Account
 from ..settings import BrowserSettings
+from .rss import TreeSampler
 
 
 def page_urls(accounts: Sequence[Account]) -> list[str]:
@@ -68,7 +69,12 @@ async def load_pages(urls: Sequence[str], corpus_path: Path, settings: BrowserSe
 
 
 def ceiling(accounts: Sequence[Account], corpus_path: Path, settings: BrowserSettings, workers: int) -> dict:
-    """accounts/min of the raw page loads (see ``load_pages``)."""
-    result = asyncio.run(load_pages(page_urls(accounts), corpus_path, settings, workers))
+    """accounts/min of the raw page loads (see ``load_pages``), and CPU per page over the process tree."""
+    with TreeSampler() as sampler:
+        result = asyncio.run(load_pages(page_urls(accounts), corpus_path, settings, workers))
     result["per_min"] = result["pages"] / result["elapsed"] * 60 if result["elapsed"] > 0 else 0.0
+    cpu = sum(sampler.peak.cpu.values())
+    result["cpu_ms_per_account"] = round(cpu / result["pages"] * 1000, 1) if result["pages"] else None
+    result["cpu_s"] = sampler.peak.cpu
+    result["peak_rss_mb"] = round(sampler.peak.rss_mb, 1)
     return result

@@ -11,20 +11,49 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROC = Path("/proc")
 
 
-def _ppid(pid: int) -> int | None:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/<pid>/stat after the command name (field 3 onwards), or []."""
     try:
         stat = (PROC / str(pid) / "stat").read_text()
     except OSError:
-        return None
+        return []
     # The command name (field 2) is in parentheses and may contain spaces.
-    fields = stat[stat.rfind(")") + 2 :].split()
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def _ppid(pid: int) -> int | None:
+    fields = _stat(pid)
     return int(fields[1]) if len(fields) > 1 else None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 when it is gone)."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / TICKS if len(fields) > 12 else 0.0
+
+
+def process_group(pid: int) -> str:
+    """A short name for where CPU goes: python, node (Playwright driver), chromium-<type>."""
+    try:
+        # Chromium rewrites its title: the arguments may come as one space-joined string.
+        argv = (PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").split()
+    except OSError:
+        return "?"
+    name = Path(argv[0].decode(errors="replace")).name if argv and argv[0] else "?"
+    if "chrom" in name:
+        kind = next((a.decode()[7:] for a in argv if a.startswith(b"--type=")), "browser")
+        sub = next((a.decode()[19:] for a in argv if a.startswith(b"--utility-sub-type=")), "")
+        return f"chromium-{kind}" + (f"({sub.split('.')[0]})" if sub else "")
+    return "python" if name.startswith("python") else name
 
 
 def tree_pids(root: int) -> list[int]:
@@ -71,6 +100,7 @@ class Peak:
     pss: int = 0
     processes: int = 0
     samples: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group
 
     @property
     def rss_mb(self) -> float:
@@ -91,10 +121,24 @@ class TreeSampler:
         self.interval = interval
         self.root = root or os.getpid()
         self.peak = Peak()
+        self._cpu: dict[int, tuple[str, float, float]] = {}  # pid -> (group, at start, last seen)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
     def sample(self) -> None:
+        for pid in tree_pids(self.root):
+            seen = cpu_seconds(pid)
+            # The group is read again each time: a process may exec (sh -> node) or
+            # be renamed after a zygote fork (chromium renderers).
+            first = self._cpu[pid][1] if pid in self._cpu else (seen if pid == self.root else 0.0)
+            group = process_group(pid)
+            if group == "?" and pid in self._cpu:
+                group = self._cpu[pid][0]
+            self._cpu[pid] = (group, first, seen)
+        totals: dict[str, float] = {}
+        for group, first, last in self._cpu.values():
+            totals[group] = totals.get(group, 0.0) + max(0.0, last - first)
+        self.peak.cpu = {g: round(v, 1) for g, v in sorted(totals.items(), key=lambda kv: -kv[1])}
         rss, pss, count = tree_memory(self.root)
         peak = self.peak
         peak.rss, peak.pss = max(peak.rss, rss), max(peak.pss, pss)

@@ -44,6 +44,7 @@ class SweepRun:
     faults: int = 0
     retries: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # end to end: seconds per stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group
 
     def figures(self) -> dict[str, object]:
         return {
@@ -57,6 +58,10 @@ class SweepRun:
             "walls": self.walls,
             "faults": self.faults,
             "retries": self.retries,
+            "cpu_s": self.cpu,
+            "cpu_ms_per_account": round(sum(self.cpu.values()) / self.accounts * 1000, 1)
+            if self.accounts
+            else None,
             **({"stages_s": {k: round(v, 2) for k, v in self.stages.items()}} if self.stages else {}),
         }
 
@@ -79,6 +84,7 @@ def _run(stats: SweepStats, sampler: TreeSampler, elapsed: float, **extra: objec
         walls=stats.walls,
         faults=stats.faults,
         retries=stats.retries,
+        cpu=dict(sampler.peak.cpu),
         **extra,  # type: ignore[arg-type]
     )
 
