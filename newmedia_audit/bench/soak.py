@@ -238,7 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"false failures: {figures['false_failures']}")
     print(f"in review because of faults: {figures['review_because_of_faults']} (decided in the control run)")
     print(f"other verdict changes: {figures['other_verdict_changes']}")
-    print(f"faults and walls seen (store events): {figures['faults_and_walls_seen']}")
+    seen = figures["faults_and_walls_seen"]
+    top = ", ".join(f"{k} {v}" for k, v in list(seen.items())[:12])
+    print(f"faults and walls met (store events, {sum(seen.values())} in all): {top}")
     print(f"time: {figures['seconds']} s")
     (args.out / "soak.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
     bad = (
