@@ -70,22 +70,55 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: all or nothing."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One transaction: all or nothing.
+
+        Raises:
+            OutputError: the database cannot be written (disk full, read-only);
+                the transaction is rolled back, so a rerun resumes cleanly.
+        """
+        self._write("BEGIN IMMEDIATE")
         try:
             yield self.db
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._write_error(exc) from exc
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._write_error(exc) from exc
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (e.g. after SQLITE_FULL): a second
+        # ROLLBACK would raise and hide the real error.
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _write_error(self, exc: sqlite3.Error) -> OutputError:
+        return OutputError(
+            f"无法写入状态库 {self.path}：{exc}。请腾出磁盘空间或检查目录权限后重新执行同一命令，已完成的访问不会丢失。"
+        )
+
+    def _write(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        """One write statement outside a transaction; sqlite errors become OutputError."""
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from exc
 
     def close(self) -> None:
         self.db.close()
 
     # -- meta ---------------------------------------------------------------
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -115,7 +148,7 @@ class Store:
 
     def begin_visit(self, account: Account) -> int:
         """Lease an account for a visit; an unfinished lease is simply redone on resume."""
-        cur = self.db.execute(
+        cur = self._write(
             "INSERT INTO visits (key, platform, started_at) VALUES (?, ?, ?)",
             (account.key, account.platform, _now()),
         )
@@ -149,7 +182,7 @@ class Store:
 
     # -- events (walls and transient faults per platform and reason) ---------
     def count_event(self, platform: str, kind: str, reason: str) -> None:
-        self.db.execute(
+        self._write(
             "INSERT INTO events VALUES (?, ?, ?, 1) ON CONFLICT(platform, kind, reason) "
             "DO UPDATE SET count = count + 1",
             (platform, kind, reason),
