@@ -74,10 +74,11 @@ _EMPTY_FEEDS: dict[tuple[str, str], bytes] = {
     ("m.weibo.cn", "/api/container/getIndex"): b'{"ok":1,"data":{"cards":[]}}',
     ("www.douyin.com", "/aweme/v1/web/aweme/post/"): b'{"status_code":0,"aweme_list":[],"has_more":0}',
     ("www.toutiao.com", "/api/pc/list/feed"): b'{"message":"success","has_more":false,"data":[]}',
+    # Sogou's no-result page, which it also serves when throttling (platforms.md).
     ("weixin.sogou.com", "/weixin"): (
-        b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>\xe6\x90\x9c\xe7\x8b\x97\xe6\x90\x9c\xe7\xb4\xa2"
-        b"</title></head><body><div class='news-box'></div></body></html>"
-    ),
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>搜狗微信搜索</title></head><body>"
+        "<div class='no-sosuo'><p>暂无与“<em></em>”相关的官方认证订阅号。</p></div></body></html>"
+    ).encode(),
 }
 _PROXY_PAGE = (
     b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
@@ -133,6 +134,9 @@ class FaultPlan:
         hosts: random faults only on these hosts (empty: every host).
         first: random faults only on the first ``first`` requests of each key
             (0: on any); with rate 1 this scripts "fault, then the real answer".
+        script: URL substring -> the kinds of its 1st, 2nd, ... request
+            (None: the real answer; after the script's end, real answers),
+            e.g. ``{uid: (http_503, http_503, http_503, empty_feed)}``.
     """
 
     rate: float = 0.0
@@ -142,6 +146,7 @@ class FaultPlan:
     walls: tuple[WallRun, ...] = ()
     hosts: frozenset[str] = frozenset()
     first: int = 0
+    script: Mapping[str, tuple[FaultKind | None, ...]] = field(default_factory=dict)
 
     def draw(self, method: str, url: str, occurrence: int, host_count: int) -> FaultKind | None:
         """The fault of the ``occurrence``-th request with this key (0-based), or None.
@@ -149,6 +154,9 @@ class FaultPlan:
         ``host_count`` is how many requests this host had before this one (walls mid-sweep).
         """
         text = unquote_plus(url)
+        for needle, kinds in self.script.items():
+            if needle and needle in text:
+                return kinds[occurrence] if occurrence < len(kinds) else None
         for needle, kind in self.persistent.items():
             if needle and needle in text:
                 return kind
