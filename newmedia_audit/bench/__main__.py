@@ -202,7 +202,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         r = figures["reports"]
         _say(
-            f"    {r['total_s']} s (assess {r['assess_s']} s, write {r['write_s']} s; build {r['build_s']} s untimed)"
+            f"    {r['total_s']} s (assess {r['assess_s']} s, write {r['write_s']} s; build {r['build_s']} s "
+            f"untimed); CPU: assess {r['assess_cpu_s']} s, write {r['write_cpu_s']} s"
         )
 
     if "live" not in skip:
