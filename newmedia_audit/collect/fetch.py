@@ -36,6 +36,7 @@ from .politeness import parse_retry_after
 WALL_STATUSES = frozenset({403, 418, 429, 432})
 # How long a replayed page may take to settle once loaded with nothing in flight.
 REPLAY_SETTLE = 0.05
+REPLAY_SETTLE_MAX = 1.0
 # Live: after the page loaded, how long with no role response before asking the
 # page context for the missing roles (real pages load their JSON a little later).
 LIVE_SETTLE = 5.0
@@ -120,6 +121,7 @@ class _Capture:
         self.tasks: set[asyncio.Task[None]] = set()
         self.changed = asyncio.Event()
         self.activity = time.monotonic()  # last time a role response came in (settling)
+        self.loaded: float | None = None  # when the page's load event was seen
 
     def role(self, url: str) -> str | None:
         role = self.collector.role_of(url)
@@ -139,6 +141,7 @@ class BrowserFetcher:
     def __init__(self, session: BrowserSession) -> None:
         self.session = session
         self._capture: _Capture | None = None
+        self._lateness = 0.0  # recent delay between load and the last role response
         if not session.pool.replay:
             # Live: capture from page events. Replay: the route handler hands each
             # served response over directly (no event subscription, far less traffic
@@ -172,6 +175,7 @@ class BrowserFetcher:
             self._capture = capture
             reason = await self._navigate(page, collector, account_id, capture)
             await self._settle(capture)
+            capture.loaded = None  # what comes now answers our own requests, not the page's
             missing = [r for r in required if r not in capture.responses]
             if missing:
                 reason = await self._fetch_from_page(page, collector, account_id, capture, missing) or reason
@@ -205,23 +209,32 @@ class BrowserFetcher:
                 capture.responses["page"] = fetched
         return ""
 
+    def _quiet_period(self) -> float:
+        """How long without a role response means nothing more comes.
+
+        Replay answers from memory, so the only delay is the browser's own
+        (script start, the route event reaching us); it grows with machine
+        load, so the period follows the lateness seen on recent pages.
+        """
+        if not self.replay:
+            return LIVE_SETTLE
+        return min(REPLAY_SETTLE_MAX, max(REPLAY_SETTLE, 1.5 * self._lateness))
+
     async def _settle(self, capture: _Capture) -> None:
-        """Wait for the required roles: until all are in, or the page goes quiet (replay), or timeout."""
+        """Wait for the required roles: until all are in, or the page goes quiet, or timeout."""
         settings = self.session.pool.settings
-        deadline = time.monotonic() + settings.page_timeout
-        loaded = time.monotonic()
+        loaded = capture.loaded = time.monotonic()
+        deadline = loaded + settings.page_timeout
+        quiet = self._quiet_period()
         while not capture.complete():
             now = time.monotonic()
             if now >= deadline:
                 return
-            # Replay answers from memory: once nothing came for a moment, nothing more comes.
-            settle = REPLAY_SETTLE if self.replay else LIVE_SETTLE
-            if not capture.tasks and now - max(loaded, capture.activity) >= settle:
+            if not capture.tasks and now - max(loaded, capture.activity) >= quiet:
                 return
             capture.changed.clear()
-            wait = min(deadline - now, settle)
             try:
-                await asyncio.wait_for(capture.changed.wait(), timeout=wait)
+                await asyncio.wait_for(capture.changed.wait(), timeout=min(deadline - now, quiet))
             except TimeoutError:
                 pass
 
@@ -259,7 +272,11 @@ class BrowserFetcher:
 
     def _on_served(self, capture: _Capture, url: str, fetched: Fetched) -> None:
         role = capture.role(url)
-        capture.activity = time.monotonic()
+        capture.activity = now = time.monotonic()
+        if capture.loaded is not None:
+            # A role after the load event: remember how late pages are just now
+            # (a slowly decaying maximum, so one calm page does not undo it).
+            self._lateness = max(now - capture.loaded, self._lateness * 0.95)
         if role is not None:
             capture.responses[role] = fetched
         capture.changed.set()
