@@ -231,3 +231,22 @@ def test_fault_reasons_in_the_store_are_codes_not_account_ids(
     assert reasons
     for account in accounts:
         assert not [r for r in reasons if account.account_id in r], reasons
+
+
+@pytest.mark.browser
+def test_faults_on_the_browser_path_are_retried_and_end_as_without_them(
+    fresh: tuple[list[Account], Path, dict[str, tuple]], tmp_path: Path
+) -> None:
+    """The route handler aborts injected timeouts and resets as Chromium would; every
+    account still ends as the (httpx) control saw it, the two paths seeing the same."""
+    accounts, corpus, control = fresh
+    settings = httpx_settings()
+    for platform in Platform:
+        settings.platform(platform.value).use_httpx = False
+    settings.browser.page_timeout = 5.0
+    kinds = (FaultKind.timeout, FaultKind.reset)
+    with inject(FaultPlan(rate=1.0, seed=9, kinds=kinds, first=1)) as injector:
+        stats, store = run_sweep(accounts, corpus, tmp_path, settings)
+    assert injector.injected and set(injector.count()) <= set(kinds)
+    assert comparable(store) == control
+    assert stats.retries > 0
