@@ -31,9 +31,9 @@ from playwright.async_api import Error as PlaywrightError
 from ..errors import CollectError, TransientError, WallError
 from .base import Collector, Fetched
 from .browser import BrowserSession
+from .parsing import WALL_STATUSES  # 403, 418, 429, 432: one list for fetchers and parsers
 from .politeness import parse_retry_after
 
-WALL_STATUSES = frozenset({403, 418, 429, 432})
 # How long a replayed page may take to settle once loaded with nothing in flight.
 REPLAY_SETTLE = 0.05
 REPLAY_SETTLE_MAX = 1.0
