@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +13,7 @@ import ahocorasick
 
 from ..errors import InputError
 from ..models import LexiconHit, Post
-from .textfile import read_text
+from .textfile import csv_rows, read_text
 
 _SENTENCE_ENDS = "。！？!?；;\n\r"
 _MAX_SENTENCE = 160
@@ -148,7 +146,7 @@ def _entries_from_toml(text: str, source: str) -> tuple[list[LexiconEntry], set[
 
 
 def _entries_from_csv(text: str, source: str) -> list[LexiconEntry]:
-    reader = csv.reader(io.StringIO(text))
+    reader = iter(csv_rows(text, source))
     header = next(reader, None)
     if header is None:
         return []

@@ -13,8 +13,6 @@ id (or name, for accounts without id):
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -22,7 +20,7 @@ from pydantic import BaseModel
 from ..errors import InputError, InputErrors
 from ..inputs.platforms import platform_code
 from ..models import Account, LexiconHit, Reason, VerdictCode, reason_label
-from .textfile import read_text
+from .textfile import csv_rows, read_text
 
 _HEADERS = {
     "platform": ("platform", "平台", "平台类型", "新媒体类型"),
@@ -96,7 +94,7 @@ def parse_reason(value: str, province: str = "") -> Reason | None:
 
 def parse_overrides(text: str, source: str) -> list[Override]:
     """Rows of an overrides CSV given as text. See read_overrides."""
-    reader = csv.reader(io.StringIO(text))
+    reader = iter(csv_rows(text, source))
     header = next(reader, None) or []
     columns: dict[str, tuple[int, str]] = {}
     for index, name in enumerate(header):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -12,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import InputError
 from ..models import VERDICTS_CSV_COLUMNS, Account, Rectification, Verdict, VerdictCode
-from .textfile import read_text
+from .textfile import csv_rows, read_text
 
 VERDICTS_COLUMNS = VERDICTS_CSV_COLUMNS
 
@@ -63,8 +61,8 @@ def read_previous(directory: Path) -> PreviousSweep:
     csv_path = directory / "verdicts.csv"
     if not csv_path.exists():
         raise InputError("上期输出目录中没有 verdicts.csv", file=str(csv_path))
-    reader = csv.DictReader(io.StringIO(read_text(csv_path)))
-    header = [h.strip() for h in reader.fieldnames or []]
+    table = csv_rows(read_text(csv_path), str(csv_path))
+    header = [h.strip() for h in (table[0] if table else [])]
     missing = [c for c in ("platform", "name", "account_id", "verdict", "reasons") if c not in header]
     if missing:
         raise InputError(
@@ -73,8 +71,9 @@ def read_previous(directory: Path) -> PreviousSweep:
             row=1,
         )
     rows: dict[str, PreviousRow] = {}
-    for record in reader:
-        cells = {(k or "").strip(): (v or "").strip() for k, v in record.items()}
+    for record in table[1:]:
+        # Cells past the header are ignored; missing ones are empty.
+        cells = {name: value.strip() for name, value in zip(header, record, strict=False)}
         if not cells.get("platform"):
             continue
         key = _row_key(cells["platform"], cells.get("account_id", ""), cells.get("name", ""))

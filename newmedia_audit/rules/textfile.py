@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from ..errors import InputError
@@ -25,3 +27,15 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError("文件编码无法识别（应为 UTF-8 或 GB18030）", file=str(path))
+
+
+def csv_rows(text: str, source: str) -> list[list[str]]:
+    """The rows of CSV text (a lone CR inside a cell, a huge cell: InputError, not csv.Error).
+
+    Raises:
+        InputError: the text is not CSV, naming ``source``.
+    """
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"CSV 格式有误：{exc}", file=source) from exc
