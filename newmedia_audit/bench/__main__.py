@@ -164,6 +164,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 f"    sweep / ceiling = {figures['ratio_sweep_to_ceiling']:.2f} by throughput, "
                 f"{figures.get('cpu_ratio_ceiling_to_sweep')} by CPU per account"
             )
+            if cpu_sweep and cpu_ceiling:
+                # What the CPU cost allows when this run has every core to itself (a bound,
+                # not a measurement): cores × 60 s / CPU seconds per account.
+                cores = figures["machine"]["cpus"]
+                figures["cpu_bound_per_min"] = {
+                    "ceiling": round(cores * 60_000 / cpu_ceiling),
+                    "browser_sweep": round(cores * 60_000 / cpu_sweep),
+                }
+                _say(
+                    f"    CPU-bound limit with {cores} idle cores (accounts/min): {figures['cpu_bound_per_min']}"
+                )
 
     if "e2e" not in skip:
         load["end_to_end"] = load_average()

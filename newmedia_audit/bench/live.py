@@ -49,6 +49,7 @@ class LatencyServer:
         self.low, self.high, self.seed = low, high, seed
         self.requests = 0
         self.latency_total = 0.0
+        self.per_host: dict[str, int] = {}
         self._count = 0
         self._lock = threading.Lock()
         server = self
@@ -78,9 +79,11 @@ class LatencyServer:
         original = to_original(handler.path)
         delay = self.latency(original)
         time.sleep(delay)
+        host = urlsplit(original).hostname or ""
         with self._lock:
             self.requests += 1
             self.latency_total += delay
+            self.per_host[host] = self.per_host.get(host, 0) + 1
         try:
             entry = self.corpus.next_entry("GET", original)
         except ReplayError:
@@ -203,7 +206,7 @@ def live_check(
         collectors = {p: LocalCollector(c, server.base) for p, c in default_collectors().items()}
         store = Store(out_dir / "state.sqlite")
         finished: dict[str, float] = {}
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
 
         def progress(platform: str, done: int, total: int) -> None:
             finished[platform] = time.monotonic() - started
@@ -220,6 +223,7 @@ def live_check(
                 )
             )
             wall = time.monotonic() - started
+            cpu = time.process_time() - cpu_started
         finally:
             store.close()
     floors = politeness_floor(counts, run_settings)
@@ -239,8 +243,11 @@ def live_check(
         "concurrency": concurrency,
         "latency_s": list(latency),
         "requests": server.requests,
+        "requests_per_host": dict(sorted(server.per_host.items())),
         "mean_latency_s": round(mean_latency, 3),
         "wall_s": round(wall, 2),
+        # CPU of this process (server threads included): parse, evidence, store, httpx.
+        "python_cpu_s": round(cpu, 2),
         "floor_s": round(floor, 2),
         "floor_platform": max(floors, key=floors.__getitem__) if floors else "",
         "ratio": round(wall / floor, 2) if floor > 0 else None,
