@@ -19,7 +19,7 @@ from newmedia_audit.collect.faults import (
 from newmedia_audit.collect.politeness import Slot
 from newmedia_audit.models import Account, Platform, Status
 
-from .conftest import fresh_accounts, httpx_settings, run_sweep
+from .conftest import fresh_accounts, httpx_settings, run_sweep, verdicts
 
 WEIBO_POSTS = "https://m.weibo.cn/api/container/getIndex?type=uid&value=1&containerid=1076031"
 TOUTIAO_FEED = "https://www.toutiao.com/api/pc/list/feed?category=profile_all&token=abc&max_behot_time=0"
@@ -149,6 +149,7 @@ def test_a_persistent_fault_ends_in_review_with_the_reason_and_the_others_go_on(
     expected = Status.blocked if kind in (FaultKind.wall, FaultKind.http_429) else Status.error
     assert seen.status is expected, (seen.status, seen.detail)
     assert seen.detail
+    assert verdicts(store, [])[victim.key][0] == "review"  # unfiled too, but a wall or fault decides nothing
     events = Counter({(p, k): n for p, k, _, n in store.events()})
     assert events[(platform.value, "wall" if expected is Status.blocked else "fault")] > 0
 
