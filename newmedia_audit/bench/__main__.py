@@ -55,6 +55,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--reports", type=int, help="accounts of the report stage (default 100,000; quick 20,000)"
     )
     parser.add_argument("--live", type=int, default=200, help="accounts of the live check (default 200)")
+    parser.add_argument(
+        "--live-delay", type=float, default=0.2, help="politeness delay of the live check (s)"
+    )
+    parser.add_argument("--live-concurrency", type=int, default=2, help="concurrency of the live check")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("outputs/bench"))
     parser.add_argument(
@@ -117,7 +121,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "load_avg_1m": {},
     }
     load = figures["load_avg_1m"]
-    skip = set(args.skip)
+    skip = {stage for value in args.skip for stage in value.split(",")}
 
     _say(f"[0] corpora: {args.small:,} and {args.large:,} accounts (seed {args.seed})")
     t = time.monotonic()
@@ -220,8 +224,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "live" not in skip:
         load["live"] = load_average()
         chosen = small[3][: args.live]
-        _say(f"[5] live schedule: {len(chosen)} accounts, local server with 300–800 ms latency, httpx")
-        live = live_check(chosen, small[2], settings, out / "live")
+        _say(
+            f"[5] live schedule: {len(chosen)} accounts, delay {args.live_delay} s, concurrency "
+            f"{args.live_concurrency}, local server with 300–800 ms latency, httpx"
+        )
+        live = live_check(
+            chosen, small[2], settings, out / "live", delay=args.live_delay, concurrency=args.live_concurrency
+        )
         figures["live"] = live
         _say(
             f"    wall {live['wall_s']} s vs politeness floor {live['floor_s']} s ({live['floor_platform']}; "
