@@ -157,3 +157,14 @@ def test_disk_full_while_writing_reports_keeps_the_visits_and_report_completes(
     assert main(["report", str(out)]) == 0
     assert (out / "report.xlsx").is_file() and (out / "report.html").is_file()
     assert visits_once(out) == clean
+
+
+def test_a_rerun_removes_the_temporary_report_files_a_killed_run_left(
+    inputs: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert main(sweep_args(inputs, out)) == 0
+    for name in ("report.xlsx", "results.json", "report.html"):
+        (out / f".{name}.99999.tmp").write_bytes(b"half a file")  # SIGKILL between write and rename
+    assert main(["report", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
