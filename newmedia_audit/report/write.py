@@ -60,6 +60,16 @@ def _atomic(target: Path, produce: Callable[[Path], None]) -> None:
         raise _explain(_os_error(exc), target) from exc
 
 
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary report files a killed run left (``.report.xlsx.<pid>.tmp``): the rerun replaces them."""
+    for name in REPORT_FILES:
+        for stale in out_dir.glob(f".{name}.*.tmp"):
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
 def _write_bytes(data: bytes) -> Callable[[Path], None]:
     def produce(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
@@ -99,6 +109,7 @@ def write_reports(
     moment = generated_at or datetime.now(CST)
     summary = summarize(result)
     paths = {name: out_dir / name for name in REPORT_FILES}
+    _remove_stale_temporaries(out_dir)
     _atomic(paths["results.json"], _write_bytes(render_results_json(result, moment).encode("utf-8")))
     _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
     _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary))
