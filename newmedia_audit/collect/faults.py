@@ -38,7 +38,14 @@ import httpx
 
 from ..errors import ReplayError
 from .base import Fetched
-from .replay import HarCorpus, HarEntry, ReplayRouteHandler, ReplayTransport, request_key
+from .replay import (
+    BLOCKED_RESOURCE_TYPES,
+    HarCorpus,
+    HarEntry,
+    ReplayRouteHandler,
+    ReplayTransport,
+    request_key,
+)
 
 
 class FaultKind(StrEnum):
@@ -308,7 +315,7 @@ class FaultyRouteHandler(ReplayRouteHandler):
     async def __call__(self, route: Any) -> None:
         request = route.request
         corpus = self.corpus
-        if isinstance(corpus, FaultyCorpus) and request.resource_type not in ("image", "font", "media"):
+        if isinstance(corpus, FaultyCorpus) and request.resource_type not in BLOCKED_RESOURCE_TYPES:
             try:
                 fetched = corpus.serve(request.method, request.url)
             except (InjectedTimeout, InjectedReset) as exc:
@@ -323,6 +330,7 @@ class FaultyRouteHandler(ReplayRouteHandler):
         await super().__call__(route)
 
     async def _fulfil(self, route: Any, fetched: Fetched) -> None:
+        """As ReplayRouteHandler fulfils (kept in step with it by the browser fault test)."""
         self.served[route.request.url] = fetched
         if self.on_serve is not None:
             self.on_serve(route.request.url, fetched)
