@@ -200,7 +200,7 @@ def _wall(url: str, received: datetime) -> Fetched:
     host = (urlsplit(url).hostname or "").lower()
     if host == "weixin.sogou.com":
         target = "https://weixin.sogou.com/antispider/?from=%2Fweixin"
-        page = b"<html><head><title>antispider</title></head><body>\xe8\xae\xbf\xe9\x97\xae\xe8\xbf\x87\xe4\xba\x8e\xe9\xa2\x91\xe7\xb9\x81</body></html>"
+        page = "<html><head><title>antispider</title></head><body>访问过于频繁</body></html>".encode()
         return Fetched(target, 200, {"content-type": "text/html"}, page, received, (url,))
     if host.endswith("douyin.com") or host.endswith("toutiao.com"):
         return Fetched(url, 200, {"content-type": "text/html; charset=utf-8"}, _CAPTCHA_PAGE, received)
