@@ -26,6 +26,7 @@ from newmedia_audit.collect.base import Fetched
 from newmedia_audit.collect.evidence import evidence_dir, write_evidence
 from newmedia_audit.collect.faults import FaultPlan, inject
 from newmedia_audit.store import Store
+from newmedia_audit.synth.corpus import generate as generate_inputs
 
 from .conftest import ROOT, httpx_settings, run_sweep, synthetic, verdicts
 
@@ -205,3 +206,65 @@ def test_sigkill_during_a_browser_sweep_then_rerun_completes(tmp_path: Path) -> 
     assert len(verdicts(store, filings)) == len(accounts)
     store.close()
     check_evidence(out)
+
+
+def test_the_sweep_command_killed_anywhere_even_while_reporting_reruns_to_the_same_reports(
+    tmp_path: Path,
+) -> None:
+    """The whole command (inputs, visits, assessment, reports) killed at random points, the
+    last kill after every visit is committed (assessing or writing reports): the rerun's
+    verdicts.csv equals an uninterrupted run's and no temporary file is left."""
+    n = 120
+    ledger, registry, corpus = generate_inputs(n, SEED, tmp_path / "in")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NEWMEDIA_AUDIT_DEBUG="")
+    for platform in ("wechat", "weibo", "douyin", "toutiao"):
+        env[f"NEWMEDIA_AUDIT_{platform.upper()}__USE_HTTPX"] = "true"
+
+    def command(out: Path) -> list[str]:
+        return [sys.executable, "-m", "newmedia_audit.cli", "sweep", "--ledger", str(ledger)] + [
+            *(
+                "--registry",
+                str(registry),
+                "--replay",
+                str(corpus),
+                "--as-of",
+                "2022-06-20",
+                "--out",
+                str(out),
+            )
+        ]
+
+    def spawn(out: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            command(out), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+
+    control = spawn(tmp_path / "control")
+    assert control.wait(timeout=120) == 0, control.stderr.read() if control.stderr else ""
+
+    out = tmp_path / "out"
+    rng = random.Random(7)
+    kills: list[int] = []
+    for target in (rng.randrange(5, n // 2), rng.randrange(n // 2, n - 5), n):
+        child = spawn(out)
+        deadline = time.monotonic() + 60
+        while committed(out) < target and child.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.3) if target == n else 0)
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+            kills.append(committed(out))
+        child.wait(timeout=10)
+    assert len(kills) >= 2 and min(kills) < n, kills  # killed mid-sweep, not only after it
+    final = spawn(out)
+    assert final.wait(timeout=120) == 0, final.stderr.read() if final.stderr else ""
+
+    def rows(folder: Path) -> list[str]:
+        return sorted((folder / "verdicts.csv").read_text("utf-8-sig").splitlines())
+
+    assert rows(out) == rows(tmp_path / "control")
+    assert not [p for p in out.rglob("*.tmp")]
+    store = Store(out / "state.sqlite")
+    assert set(store.finished_visit_counts().values()) == {1} and len(store.finished_keys()) == n
+    store.close()
