@@ -101,6 +101,7 @@ class Peak:
     processes: int = 0
     samples: int = 0
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group
+    rss_by_group_mb: dict[str, int] = field(default_factory=dict)  # VmRSS per group at the peak
 
     @property
     def rss_mb(self) -> float:
@@ -126,7 +127,8 @@ class TreeSampler:
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
     def sample(self) -> None:
-        for pid in tree_pids(self.root):
+        current = tree_pids(self.root)
+        for pid in current:
             seen = cpu_seconds(pid)
             # The group is read again each time: a process may exec (sh -> node) or
             # be renamed after a zygote fork (chromium renderers).
@@ -139,8 +141,19 @@ class TreeSampler:
         for group, first, last in self._cpu.values():
             totals[group] = totals.get(group, 0.0) + max(0.0, last - first)
         self.peak.cpu = {g: round(v, 1) for g, v in sorted(totals.items(), key=lambda kv: -kv[1])}
-        rss, pss, count = tree_memory(self.root)
+        pids = current
+        by_group: dict[str, float] = {}
+        rss = pss = 0
+        for pid in pids:
+            kb = _kb(PROC / str(pid) / "status", "VmRSS:")
+            rss += kb * 1024
+            pss += _kb(PROC / str(pid) / "smaps_rollup", "Pss:") * 1024
+            group = self._cpu[pid][0]
+            by_group[group] = by_group.get(group, 0.0) + kb / 1024
+        count = len(pids)
         peak = self.peak
+        if rss > peak.rss:
+            peak.rss_by_group_mb = {g: round(v) for g, v in sorted(by_group.items(), key=lambda kv: -kv[1])}
         peak.rss, peak.pss = max(peak.rss, rss), max(peak.pss, pss)
         peak.processes = max(peak.processes, count)
         peak.samples += 1

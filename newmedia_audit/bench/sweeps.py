@@ -45,6 +45,7 @@ class SweepRun:
     retries: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # end to end: seconds per stage
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group
+    rss_by_group: dict[str, int] = field(default_factory=dict)  # MB per process group at the peak
 
     def figures(self) -> dict[str, object]:
         return {
@@ -59,6 +60,7 @@ class SweepRun:
             "faults": self.faults,
             "retries": self.retries,
             "cpu_s": self.cpu,
+            "peak_rss_by_group_mb": self.rss_by_group,
             "cpu_ms_per_account": round(sum(self.cpu.values()) / self.accounts * 1000, 1)
             if self.accounts
             else None,
@@ -85,6 +87,7 @@ def _run(stats: SweepStats, sampler: TreeSampler, elapsed: float, **extra: objec
         faults=stats.faults,
         retries=stats.retries,
         cpu=dict(sampler.peak.cpu),
+        rss_by_group=dict(sampler.peak.rss_by_group_mb),
         **extra,  # type: ignore[arg-type]
     )
 
