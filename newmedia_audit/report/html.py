@@ -188,8 +188,7 @@ def _card(title: str, tally: Tally, with_review: bool) -> str:
     )
 
 
-def _body(result: AuditResult, summary: Summary, generated_at: datetime) -> str:
-    sheets = detail_sheets(result)
+def _body(result: AuditResult, summary: Summary, generated_at: datetime, sheets: list[Sheet]) -> str:
     nav = ['<a href="#s-summary">汇总</a>', '<a href="#s-charts">图表</a>'] + [
         f'<a href="#s-{SHEET_IDS[s.name]}">{_esc(s.name)}</a>' for s in sheets
     ]
@@ -245,7 +244,12 @@ def percent_text_value(value: float) -> str:
     return f"{value:g}"
 
 
-def render_html(result: AuditResult, generated_at: datetime, summary: Summary | None = None) -> str:
+def render_html(
+    result: AuditResult,
+    generated_at: datetime,
+    summary: Summary | None = None,
+    sheets: list[Sheet] | None = None,
+) -> str:
     """report.html as text."""
     summary = summary or summarize(result)
     script = _asset("report.js")
@@ -255,7 +259,9 @@ def render_html(result: AuditResult, generated_at: datetime, summary: Summary | 
         "__SCRIPT_HASH__": f"'sha256-{digest}'",
         "__TITLE__": escape(f"抽查报告 {result.as_of.isoformat()}"),
         "__DATA__": embed_json(data),
-        "__BODY__": _body(result, summary, generated_at),
+        "__BODY__": _body(
+            result, summary, generated_at, sheets if sheets is not None else detail_sheets(result)
+        ),
         "__SCRIPT__": script,
     }
     # Split the template once, so no data can smuggle a placeholder into a later step.

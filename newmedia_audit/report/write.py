@@ -17,6 +17,7 @@ from .labels import CST
 from .notice import render_notice
 from .results_json import render_results_json
 from .summary import summarize
+from .tables import detail_sheets
 from .verdicts_csv import render_verdicts_csv
 from .xlsx import write_xlsx
 
@@ -112,7 +113,8 @@ def write_reports(
     _remove_stale_temporaries(out_dir)
     _atomic(paths["results.json"], _write_bytes(render_results_json(result, moment).encode("utf-8")))
     _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
-    _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary))
-    _atomic(paths["report.html"], _write_bytes(render_html(result, moment, summary).encode("utf-8")))
+    sheets = detail_sheets(result)  # shared by the workbook and the page
+    _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary, sheets))
+    _atomic(paths["report.html"], _write_bytes(render_html(result, moment, summary, sheets).encode("utf-8")))
     _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary, window_days).encode("utf-8")))
     return paths

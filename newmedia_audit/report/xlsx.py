@@ -126,7 +126,9 @@ def _write_sheet(wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format])
     ws.autofilter(0, 0, max(0, len(sheet.rows)), max(0, len(sheet.headers) - 1))
 
 
-def write_xlsx(result: AuditResult, path: Path, summary: Summary | None = None) -> None:
+def write_xlsx(
+    result: AuditResult, path: Path, summary: Summary | None = None, sheets: list[Sheet] | None = None
+) -> None:
     """Write report.xlsx to ``path`` (xlsxwriter errors propagate to the caller)."""
     summary = summary or summarize(result)
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
@@ -141,7 +143,7 @@ def write_xlsx(result: AuditResult, path: Path, summary: Summary | None = None) 
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         }
         _write_summary(wb, summary, fmts)
-        for sheet in detail_sheets(result):
+        for sheet in sheets if sheets is not None else detail_sheets(result):
             _write_sheet(wb, sheet, fmts)
     finally:
         wb.close()

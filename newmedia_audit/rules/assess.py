@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from pathlib import PurePosixPath
 
 from ..models import (
     UNREACHABLE_STATUSES,
@@ -57,7 +56,7 @@ def evidence_folder(observation: Observation | None) -> str:
     first = observation.evidence[0]
     if first.endswith("/"):
         return first.rstrip("/")
-    return str(PurePosixPath(first).parent).removeprefix(".")
+    return first.rpartition("/")[0]
 
 
 def _missing_observation(account: Account) -> Observation:

@@ -66,7 +66,7 @@ class FilingIndex:
             pool = self._by_name
         else:
             pool = self._all_by_name
-        for name in names:
+        for name in names if pool else ():
             for filing in pool.get((platform, normalize_name(name)), []):
                 if filing not in found:
                     found.append(filing)

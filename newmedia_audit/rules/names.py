@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from opencc import OpenCC
 
@@ -28,7 +28,7 @@ def _once(name: str) -> str:
     return text.translate(_UNIFY)
 
 
-@lru_cache(maxsize=65536)
+@cache  # names scanned in order defeat an LRU bound
 def normalize_name(name: str) -> str:
     """Canonical form of an account name: names equal after it are the same name.
 

@@ -6,12 +6,13 @@ from collections.abc import Iterable, Sequence
 
 from ..models import Reason
 
+_CODE_ORDER = {reason: index for index, reason in enumerate(Reason)}
+
 
 def order_reasons(reasons: Iterable[Reason], precedence: Sequence[Reason]) -> list[Reason]:
     """Distinct reasons in the configured order; reasons missing from it follow in code order."""
     rank = {reason: index for index, reason in enumerate(precedence)}
-    tail = {reason: len(rank) + index for index, reason in enumerate(Reason)}
-    return sorted(set(reasons), key=lambda r: rank.get(r, tail[r]))
+    return sorted(set(reasons), key=lambda r: rank.get(r, len(rank) + _CODE_ORDER[r]))
 
 
 def primary_reason(reasons: Iterable[Reason], precedence: Sequence[Reason]) -> Reason | None:
