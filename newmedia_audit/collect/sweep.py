@@ -56,7 +56,10 @@ from .replay import HarCorpus, ReplayTransport
 # 300/min, 2 workers 347/min, 3 workers 313/min (same run, machine loaded by
 # other jobs; CPU of the whole tree 12.7 / 13.5 / 14.3 s against 10.8 s for a
 # bare page-loading loop). httpx path: 8 workers ~28,000/min on 2,000 accounts.
-REPLAY_BROWSER_WORKERS = 2
+# The bench (issue 8, 300 accounts, quieter machine) then measured 1 worker
+# against 2: CPU per account 108 vs 133 ms, throughput +16%, RSS -33%; four
+# platforms side by side already keep both cores busy.
+REPLAY_BROWSER_WORKERS = 1
 REPLAY_HTTPX_WORKERS = 8
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
