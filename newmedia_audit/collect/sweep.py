@@ -21,6 +21,7 @@ import asyncio
 import heapq
 import inspect
 import itertools
+import re
 import sys
 import time
 from collections import Counter
@@ -91,13 +92,24 @@ class SweepStats:
         return self.visited / self.elapsed * 60 if self.elapsed > 0 else 0.0
 
 
-def _reason(exc: BaseException) -> str:
-    """A short reason code for the store's counts: the fetcher's, else the message head."""
+# Numbers and id-like tokens in a parser's message (counts, uids, tokens): not part of a reason.
+_ID_LIKE = re.compile(r"[A-Za-z0-9_\-]*\d[A-Za-z0-9_\-]*")
+
+
+def _reason(exc: BaseException, account_id: str = "") -> str:
+    """A short reason code for the store's counts: the fetcher's, else the message head.
+
+    The head is cut at the first colon or bracket, with the account id and
+    numbers taken out, so the store counts a few reasons, not one per account.
+    """
     reason = getattr(exc, "reason", "")
     if reason:
         return str(reason)
-    head = str(exc).split("：", 1)[0].split(":", 1)[0].strip()
-    return head[:40] or type(exc).__name__
+    text = str(exc)
+    if account_id:
+        text = text.replace(account_id, "…")
+    head = re.split(r"[：:（(]", text, maxsplit=1)[0].strip()
+    return _ID_LIKE.sub("N", head)[:40] or type(exc).__name__
 
 
 def _accepts_final(collector: Collector) -> bool:
@@ -241,21 +253,28 @@ class _PlatformRunner:
             reraise=True,
             before_sleep=count_retry,
         )
+        # The collector may conclude from an empty answer (a toutiao feed, a Sogou
+        # page with no result) on the last try only if the try before it read the
+        # same kind of answer: retries spent on timeouts or 5xx confirm nothing.
+        unconfirmed = False
         async for attempt in retrying:
             with attempt:
-                final = attempt.retry_state.attempt_number >= attempts
+                final = attempt.retry_state.attempt_number >= attempts and unconfirmed
+                read = False
                 try:
                     async with self.slot.visit():
                         visit = await fetcher.visit(self.collector, account.account_id)
                     try:
+                        read = True
                         observation = self._parse(account, visit.responses, final)
                     except (TransientError, WallError) as exc:
                         exc.responses = visit.responses  # type: ignore[attr-defined]
                         exc.screenshot = visit.screenshot  # type: ignore[attr-defined]
                         raise
                 except TransientError as exc:
+                    unconfirmed = read
                     self.run.stats.faults += 1
-                    self.run.store.count_event(self.platform, "fault", _reason(exc))
+                    self.run.store.count_event(self.platform, "fault", _reason(exc, account.account_id))
                     raise
                 self.slot.record_success()
                 return observation, visit
@@ -274,7 +293,7 @@ class _PlatformRunner:
             responses, screenshot = visit.responses, visit.screenshot
         except WallError as exc:
             run.stats.walls += 1
-            run.store.count_event(self.platform, "wall", _reason(exc))
+            run.store.count_event(self.platform, "wall", _reason(exc, account.account_id))
             self.slot.record_wall(getattr(exc, "retry_after", None))
             if walls < self.psettings.wall_retries:
                 run.stats.retries += 1
