@@ -182,10 +182,6 @@ def test_walls_mid_sweep_open_one_platforms_breaker_and_the_others_go_on(
     assert ("weibo", "wall", "http_418", 4) in store.events()
 
 
-PENDING_SWEEP_FIX = pytest.mark.xfail(strict=True, reason="collect/sweep.py fix pending (issue 9)")
-
-
-@PENDING_SWEEP_FIX
 @pytest.mark.parametrize("platform", [Platform.toutiao, Platform.wechat])
 def test_an_empty_answer_after_other_faults_is_retried_before_it_concludes(
     platform: Platform, fresh: tuple[list[Account], Path, dict[str, tuple]], tmp_path: Path
@@ -220,7 +216,6 @@ def test_an_empty_answer_confirmed_by_the_retry_concludes(
         assert seen.status is Status.not_found
 
 
-@PENDING_SWEEP_FIX
 def test_fault_reasons_in_the_store_are_codes_not_account_ids(
     fresh: tuple[list[Account], Path, dict[str, tuple]], tmp_path: Path
 ) -> None:
