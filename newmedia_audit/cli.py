@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .errors import ConfigError, InputError, NewmediaAuditError
+from .errors import ConfigError, InputError, NewmediaAuditError, ReplayError
 
 EPILOG = """\
 示例 / examples:
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return _run(args)
-    except (InputError, ConfigError) as exc:
+    except (InputError, ConfigError, ReplayError) as exc:  # the user's files: fix and rerun
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except NewmediaAuditError as exc:

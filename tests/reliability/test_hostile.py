@@ -181,7 +181,7 @@ def test_a_malformed_har_is_one_clear_line_naming_the_file(
         + ["--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out")]
     )
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2  # a replay file is the user's input
     assert "Traceback" not in err and "内部错误" not in err
     assert str(bad) in err and words in err
     assert not (tmp_path / "out" / "evidence").exists()  # nothing was visited
