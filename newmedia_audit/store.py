@@ -207,3 +207,16 @@ class Store:
     def meta_json(self, key: str) -> object:
         raw = self.get_meta(key)
         return json.loads(raw) if raw else None
+
+
+def committed_count(path: Path | str) -> int:
+    """Accounts with a committed observation, read without writing (another process
+    may be sweeping into the file); 0 when the file or its tables do not exist yet."""
+    db = Path(path)
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0])
+    except sqlite3.Error:
+        return 0

@@ -47,3 +47,16 @@ def test_events_are_counted_per_platform_and_reason(tmp_path: Path) -> None:
     store.count_event("weibo", "wall", "418")
     store.count_event("douyin", "transient", "timeout")
     assert store.events() == [("douyin", "transient", "timeout", 1), ("weibo", "wall", "418", 2)]
+
+
+def test_committed_count_reads_without_writing(tmp_path: Path) -> None:
+    from newmedia_audit.store import committed_count
+
+    path = tmp_path / "state.sqlite"
+    assert committed_count(path) == 0  # no file yet: nothing created
+    assert not path.exists()
+    store = Store(path)
+    a = account(1)
+    store.finish_visit(store.begin_visit(a), a, observe(a))
+    store.begin_visit(account(2))  # leased, not committed
+    assert committed_count(path) == 1

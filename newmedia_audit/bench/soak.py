@@ -29,7 +29,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -43,7 +42,7 @@ from ..collect.sweep import default_collectors, sweep
 from ..models import Filing, Platform
 from ..rules.assess import assess
 from ..settings import Settings
-from ..store import Store
+from ..store import Store, committed_count
 from ..synth.corpus import synthetic_accounts, write_corpus
 
 AS_OF = date(2022, 6, 20)
@@ -87,17 +86,6 @@ def child(corpus: Path, out: Path, log: Path, n: int, seed: int, rate: float) ->
         store.close()
         os.close(fd)
     return 0
-
-
-def _committed(out: Path) -> int:
-    db = out / STATE
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def _finished(out: Path) -> set[str]:
@@ -160,7 +148,7 @@ def soak(n: int, kills: int, rate: float, seed: int, root: Path) -> dict[str, An
         target = targets[survived] if survived < len(targets) else None
         proc = _spawn(corpus, out, log, n, seed, rate)
         if target is not None:
-            while _committed(out) < target and proc.poll() is None:
+            while committed_count(out / STATE) < target and proc.poll() is None:
                 time.sleep(0.005)
             time.sleep(rng.uniform(0, 0.05))
             if proc.poll() is None:
@@ -168,7 +156,10 @@ def soak(n: int, kills: int, rate: float, seed: int, root: Path) -> dict[str, An
                 proc.wait()
                 refetched |= _parsed(log) & before
                 survived += 1
-                print(f"  kill {survived:2d}/{kills}: {_committed(out)} of {n} committed", flush=True)
+                print(
+                    f"  kill {survived:2d}/{kills}: {committed_count(out / STATE)} of {n} committed",
+                    flush=True,
+                )
                 continue
         code = proc.wait()
         refetched |= _parsed(log) & before

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from newmedia_audit.store import Store
+from newmedia_audit.store import Store, committed_count
 
 from .conftest import account_entries, write_har
 
@@ -55,17 +54,6 @@ def run_child(tmp_path: Path, out: Path, log: Path, delay: float) -> subprocess.
     )
 
 
-def committed(out: Path) -> int:
-    db = out / "state.sqlite"
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 def lines(path: Path) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
@@ -88,7 +76,7 @@ def test_sigkill_half_way_then_rerun_fetches_only_the_unfinished(tmp_path: Path)
     out = tmp_path / "out"
     first = run_child(tmp_path, out, tmp_path / "run1.log", 0.05)
     deadline = time.monotonic() + 60
-    while committed(out) < N // 3:
+    while committed_count(out / "state.sqlite") < N // 3:
         assert first.poll() is None, "the sweep ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.02)

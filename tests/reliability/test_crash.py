@@ -13,7 +13,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 from newmedia_audit.collect.base import Fetched
 from newmedia_audit.collect.evidence import evidence_dir, write_evidence
 from newmedia_audit.collect.faults import FaultPlan, inject
-from newmedia_audit.store import Store
+from newmedia_audit.store import Store, committed_count
 from newmedia_audit.synth.corpus import generate as generate_inputs
 
 from .conftest import ROOT, httpx_settings, run_sweep, synthetic, verdicts
@@ -44,17 +43,6 @@ def start(corpus: Path, out: Path, log: Path, delay: float, *extra: str) -> subp
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-
-
-def committed(out: Path) -> int:
-    db = out / "state.sqlite"
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def finished(out: Path) -> set[str]:
@@ -114,7 +102,7 @@ def test_random_sigkills_lose_nothing_and_fetch_nothing_twice(tmp_path: Path) ->
         child = start(corpus, out, log, 0.002 if target is not None else 0.0)
         if target is not None:
             deadline = time.monotonic() + 60
-            while committed(out) < target and child.poll() is None:
+            while committed_count(out / "state.sqlite") < target and child.poll() is None:
                 assert time.monotonic() < deadline
                 time.sleep(0.005)
             time.sleep(rng.uniform(0, 0.02))
@@ -182,7 +170,7 @@ def test_sigkill_during_a_browser_sweep_then_rerun_completes(tmp_path: Path) -> 
         browser_child(corpus, out, tmp_path / "b1.log", n), cwd=ROOT, env=env, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 120
-    while committed(out) < n // 3 and child.poll() is None:
+    while committed_count(out / "state.sqlite") < n // 3 and child.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert child.poll() is None, "the sweep ended before it could be killed"
@@ -248,13 +236,13 @@ def test_the_sweep_command_killed_anywhere_even_while_reporting_reruns_to_the_sa
     for target in (rng.randrange(5, n // 2), rng.randrange(n // 2, n - 5), n):
         child = spawn(out)
         deadline = time.monotonic() + 60
-        while committed(out) < target and child.poll() is None:
+        while committed_count(out / "state.sqlite") < target and child.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.3) if target == n else 0)
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
-            kills.append(committed(out))
+            kills.append(committed_count(out / "state.sqlite"))
         child.wait(timeout=10)
     assert len(kills) >= 2 and min(kills) < n, kills  # killed mid-sweep, not only after it
     final = spawn(out)
