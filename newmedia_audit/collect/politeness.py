@@ -2,7 +2,13 @@
 
 A Slot is what a platform worker passes through before each visit:
 - at most ``concurrency`` visits at once;
-- starts at least ``delay * U(1 - jitter, 1 + jitter)`` seconds apart;
+- consecutive visit starts are ``delay`` seconds apart on average: each
+  interval is ``delay * (1 + jitter * (u_i - u_{i-1}))`` with ``u`` uniform in
+  [0, 1], so it lies within ``delay * [1 - jitter, 1 + jitter]`` and k intervals
+  sum to ``k * delay`` give or take one ``delay * jitter`` (independent draws
+  would wander by ``delay * jitter * sqrt(k / 3)``: the pace would drift);
+  with concurrency 1 a visit holds the slot while it fetches, so the next one
+  starts at ``max(previous start + interval, previous end)``;
 - after a wall, the platform backs off (``delay * 2**walls_in_row``, capped at
   the cool-down, or the server's Retry-After if longer);
 - ``breaker_threshold`` walls in a row open the circuit breaker: the platform
@@ -68,6 +74,7 @@ class Slot:
         self.stats = SlotStats()
         self.walls_in_row = 0
         self._next_start = float("-inf")  # earliest start of the next visit
+        self._phase: float | None = None  # u_{i-1} of the jitter (drawn at the first interval)
         self._paused_until = float("-inf")  # breaker / Retry-After
         self._semaphore = asyncio.Semaphore(self.concurrency)
         self._gate = asyncio.Lock()
@@ -108,10 +115,20 @@ class Slot:
         return self.walls_in_row >= self.breaker_threshold and self.clock() < self._paused_until
 
     def next_interval(self) -> float:
-        """One delay drawn from delay * [1 - jitter, 1 + jitter]."""
+        """The next interval: ``delay * (1 + jitter * (u_i - u_{i-1}))``, ``u`` uniform in [0, 1].
+
+        Within ``delay * [1 - jitter, 1 + jitter]``, mean ``delay``; the sum of
+        any run of k intervals is within ``delay * (k +/- jitter)`` (the
+        deviations telescope), so the pace stays at ``delay`` per visit.
+        """
         if self.delay <= 0:
             return 0.0
-        return self.delay * self.rng.uniform(1 - self.jitter, 1 + self.jitter)
+        if self._phase is None:
+            self._phase = self.rng.random()
+        phase = self.rng.random()
+        interval = self.delay * (1 + self.jitter * (phase - self._phase))
+        self._phase = phase
+        return interval
 
     def ready_at(self) -> float:
         """Clock time at which the next visit may start."""

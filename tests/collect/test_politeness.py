@@ -79,6 +79,60 @@ def test_jittered_interval_stays_within_bounds(delay: float, jitter: float, seed
         assert delay * (1 - jitter) - 1e-9 <= value <= delay * (1 + jitter) + 1e-9
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    delay=st.floats(min_value=0.1, max_value=30),
+    jitter=st.floats(min_value=0, max_value=1),
+    seed=st.integers(0, 1000),
+    n=st.integers(1, 60),
+)
+def test_jitter_does_not_drift_any_run_of_intervals_sums_to_n_delays_give_or_take_one_jitter(
+    delay: float, jitter: float, seed: int, n: int
+) -> None:
+    slot = Slot("weibo", delay=delay, jitter=jitter, rng=random.Random(seed))
+    values = [slot.next_interval() for _ in range(n + 5)]
+    for start in range(5):
+        total = sum(values[start : start + n])
+        assert abs(total - n * delay) <= delay * jitter + 1e-6
+
+
+def test_jittered_intervals_stay_random_with_the_delay_as_mean() -> None:
+    slot = Slot("weibo", delay=3.0, jitter=0.5, rng=random.Random(5))
+    values = [slot.next_interval() for _ in range(2000)]
+    assert len({round(v, 6) for v in values}) > 1900  # no fixed pace
+    assert min(values) < 3.0 * 0.6 and max(values) > 3.0 * 1.4  # the whole spread is used
+    assert abs(sum(values) / len(values) - 3.0) < 0.01
+    other = Slot("weibo", delay=3.0, jitter=0.5, rng=random.Random(6))
+    assert [other.next_interval() for _ in range(5)] != values[:5]
+
+
+def test_twenty_jittered_visits_start_twenty_delays_apart_give_or_take_one_jitter() -> None:
+    for seed in range(20):
+        clock = FakeClock()
+        slot = Slot("weibo", delay=3.0, jitter=0.5, clock=clock, sleep=clock.sleep, rng=random.Random(seed))
+        times = asyncio.run(starts(slot, clock, 21))
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        assert all(1.5 - 1e-9 <= g <= 4.5 + 1e-9 for g in gaps)
+        assert abs(times[-1] - 20 * 3.0) <= 1.5 + 1e-9
+
+
+def test_a_visit_longer_than_the_interval_delays_the_next_start_to_its_end() -> None:
+    clock = FakeClock()
+    slot = make_slot(clock, delay=2.0)
+    times: list[float] = []
+
+    async def main() -> None:
+        async def one(hold: float) -> None:
+            async with slot.visit():
+                times.append(clock())
+                await clock.sleep(hold)
+
+        await asyncio.gather(one(5.0), one(0.5), one(0.5))
+
+    asyncio.run(main())
+    assert times == [0.0, 5.0, 7.0]  # max(previous start + interval, previous end)
+
+
 def test_concurrency_limits_visits_at_once() -> None:
     clock = FakeClock()
     slot = make_slot(clock, delay=0.0, concurrency=2)
