@@ -519,3 +519,35 @@ _BUILDERS: dict[Platform, Callable[[Scenario], list[Entry]]] = {
 def build_entries(scenario: Scenario) -> list[Entry]:
     """The HAR entries a visit of ``scenario`` receives, in serving order."""
     return _BUILDERS[scenario.platform](scenario)
+
+
+# --- what one visit of a scenario costs (issue 8's live check) ---------------------------
+
+WALL_STATES: frozenset[State] = frozenset(s for s in State if s.value.startswith("wall_"))
+
+
+def visit_trouble(scenario: Scenario) -> str | None:
+    """Why a visit of ``scenario`` is more than one clean exchange, or None when it is one.
+
+    - ``"wall"``: a wall state (the sweep backs the platform off and requeues
+      the account after its cool-down);
+    - ``"fault"``: a transient fault is scripted (a 503, toutiao's empty feed
+      once): the visit is retried (counted even where the state's responses
+      leave no room for it, to stay on the safe side);
+    - ``"unconfirmed"``: an empty answer the collector believes only once a
+      retry sees it again (a toutiao feed with nothing in it, a Sogou page
+      without the account, an empty weibo feed of an account with posts).
+    """
+    if scenario.state in WALL_STATES:
+        return "wall"
+    if scenario.flaky is not Flaky.none:
+        return "fault"
+    if scenario.state is State.ok and not scenario.posts and scenario.platform in _FEED_PLATFORMS:
+        return "unconfirmed"  # an empty feed from an account said to have posts
+    if (scenario.platform, scenario.state) in _UNCONFIRMED:
+        return "unconfirmed"
+    return None
+
+
+_FEED_PLATFORMS = frozenset({Platform.weibo, Platform.toutiao})
+_UNCONFIRMED = frozenset({(Platform.toutiao, State.empty), (Platform.wechat, State.not_found)})
