@@ -185,6 +185,7 @@ def run_sweep_job(
                 record=record,
                 platforms=platforms,
                 progress=progress,
+                as_of=as_of,
             )
         _say(f"访问完成 / visits done: {stats}")
         return assess_and_report(
@@ -246,6 +247,8 @@ def demo_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     for platform in Platform:  # the demo shows the browser path on every platform
         settings.platform(platform.value).use_httpx = False
+    # ... and a screenshot of every profile page (214 accounts: the cost is small).
+    settings.browser.screenshots = "all"
     inputs = read_inputs(demo.ledger, demo.registry, demo.websites, settings, skip_bad_rows=False)
     run_sweep_job(
         inputs,

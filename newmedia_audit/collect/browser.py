@@ -221,7 +221,7 @@ class BrowserSession:
             page.on(event, callback)
         self.context, self.page = context, page
         self._cdp = None
-        if self.pool.settings.screenshots:
+        if self.pool.settings.screenshots != "none":
             try:
                 self._cdp = await context.new_cdp_session(page)
             except Exception:  # noqa: BLE001 - fall back to Playwright's screenshot
@@ -234,7 +234,7 @@ class BrowserSession:
 
     async def screenshot(self) -> bytes | None:
         """A small JPEG of the viewport, or None when the page cannot be shot."""
-        if self.page is None or not self.pool.settings.screenshots:
+        if self.page is None or self.pool.settings.screenshots == "none":
             return None
         try:
             if self._cdp is not None:

@@ -96,6 +96,15 @@ def check_statuses(responses: Mapping[str, Fetched], required: tuple[str, ...]) 
             raise attach(fault, responses)
 
 
+def failing(responses: Mapping[str, Fetched], required: tuple[str, ...]) -> bool:
+    """True when ``check_statuses`` or the missing-role check will fail this visit."""
+    try:
+        check_statuses(responses, required)
+    except CollectError:
+        return True
+    return any(role not in responses for role in required)
+
+
 def _belongs(url: str, account_id: str) -> bool:
     """A response of this account (late responses of the previous page are ignored)."""
     return account_id in unquote_plus(url) or account_id in url
@@ -179,7 +188,11 @@ class BrowserFetcher:
             missing = [r for r in required if r not in capture.responses]
             if missing:
                 reason = await self._fetch_from_page(page, collector, account_id, capture, missing) or reason
-            screenshot = await self.session.screenshot() if capture.responses else None
+            # "unusual" screenshots are decided here for a failing visit, and by the
+            # sweep after parsing for the rest (the page stays until the next visit).
+            policy = self.session.pool.settings.screenshots
+            shoot = policy == "all" or (policy == "unusual" and failing(capture.responses, required))
+            screenshot = await self.session.screenshot() if capture.responses and shoot else None
         except PlaywrightError as exc:
             self.session.invalidate()
             raise attach(_transient("browser", f"浏览器错误：{_first_line(exc)}"), capture.responses) from exc
@@ -188,7 +201,10 @@ class BrowserFetcher:
             if self.session.handler is not None:
                 self.session.handler.on_serve = None
         responses = dict(capture.responses)
-        check_statuses(responses, required)
+        try:
+            check_statuses(responses, required)
+        except CollectError as exc:
+            raise attach(exc, responses, screenshot)  # a wall's page is the evidence of the wall
         missing = [r for r in required if r not in responses]
         if missing:
             why = reason or "页面未加载"
@@ -208,6 +224,10 @@ class BrowserFetcher:
             if fetched is not None:
                 capture.responses["page"] = fetched
         return ""
+
+    async def screenshot(self) -> bytes | None:
+        """A screenshot of the page as the last visit left it (None when off or impossible)."""
+        return await self.session.screenshot()
 
     def _quiet_period(self) -> float:
         """How long without a role response means nothing more comes.
@@ -346,6 +366,10 @@ class HttpxFetcher:
     async def fetch(self, collector: Collector, account_id: str) -> dict[str, Fetched]:
         """Responses by role for one account (see ``visit``)."""
         return (await self.visit(collector, account_id)).responses
+
+    async def screenshot(self) -> bytes | None:
+        """No page on the httpx path: never a screenshot."""
+        return None
 
     async def visit(self, collector: Collector, account_id: str) -> Visit:
         """GET every required role's URL (the api_urls, the page_url for "page").

@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +43,8 @@ from tenacity import (
 
 from ..errors import OutputError, TransientError, WallError
 from ..models import Account, Observation, Status, is_supported
+from ..rules.freshness import Freshness, assess_freshness
+from ..rules.localtime import local_date
 from ..settings import Settings
 from ..store import Store
 from .base import Collector, Fetched
@@ -72,6 +74,8 @@ ProgressFn = Callable[[str, int, int], None]
 
 class Fetcher(Protocol):
     async def visit(self, collector: Collector, account_id: str) -> Visit: ...
+
+    async def screenshot(self) -> bytes | None: ...
 
 
 @dataclass
@@ -171,7 +175,22 @@ class _Run:
     stats: SweepStats
     progress: ProgressFn | None
     totals: dict[str, int]
+    as_of: date | None = None  # the monitoring point, for the "unusual" screenshot policy
     done: Counter[str] = field(default_factory=Counter)
+
+    def unusual(self, observation: Observation, responses: Mapping[str, Fetched]) -> bool:
+        """A visit worth a screenshot under the "unusual" policy: anything but a fresh, reachable account.
+
+        Without a monitoring point the visit's own date stands in for it.
+        """
+        if observation.status is not Status.ok:
+            return True
+        as_of = self.as_of
+        if as_of is None:
+            received = [f.received_at for f in responses.values()]
+            as_of = local_date(max(received) if received else datetime.now(UTC))
+        freshness = assess_freshness(observation, as_of, self.settings.window_days)
+        return freshness.state is not Freshness.fresh
 
     def commit(self, visit_id: int, account: Account, observation: Observation) -> None:
         self.store.finish_visit(visit_id, account, observation)
@@ -269,8 +288,10 @@ class _PlatformRunner:
                         observation = self._parse(account, visit.responses, final)
                     except (TransientError, WallError) as exc:
                         exc.responses = visit.responses  # type: ignore[attr-defined]
-                        exc.screenshot = visit.screenshot  # type: ignore[attr-defined]
+                        exc.screenshot = visit.screenshot or await self._unusual_shot(fetcher)  # type: ignore[attr-defined]
                         raise
+                    if visit.screenshot is None and self.run.unusual(observation, visit.responses):
+                        visit.screenshot = await self._unusual_shot(fetcher)
                 except TransientError as exc:
                     unconfirmed = read
                     self.run.stats.faults += 1
@@ -279,6 +300,12 @@ class _PlatformRunner:
                 self.slot.record_success()
                 return observation, visit
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _unusual_shot(self, fetcher: Fetcher) -> bytes | None:
+        """The page as the visit left it, when the policy keeps unusual visits only."""
+        if self.run.settings.browser.screenshots != "unusual":
+            return None
+        return await fetcher.screenshot()
 
     async def _visit(
         self, fetcher: Fetcher, account: Account, walls: int
@@ -341,6 +368,7 @@ async def run_sweep(
     collectors: Mapping[str, Collector] | None = None,
     browsers_dir: Path = Path("browsers"),
     workers: int | None = None,
+    as_of: date | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Any] = asyncio.sleep,
 ) -> SweepStats:
@@ -359,6 +387,8 @@ async def run_sweep(
         browsers_dir: where login storage states are read from.
         workers: workers per platform (default: the platform's concurrency live,
             REPLAY_*_WORKERS in replay).
+        as_of: the monitoring point (which visits are "unusual" for screenshots;
+            default: each visit's own date).
         clock, sleep: injected time (tests).
 
     Raises:
@@ -390,6 +420,7 @@ async def run_sweep(
         stats,
         progress,
         {p: len(a) for p, a in by_platform.items()},
+        as_of,
     )
 
     # Accounts the tool cannot visit: committed at once, without fetching.

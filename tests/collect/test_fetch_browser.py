@@ -313,6 +313,7 @@ def test_login_state_is_loaded_and_never_reaches_outputs(tmp_path: Path) -> None
     har = write_har(tmp_path / "corpus.har", entries)
     out = tmp_path / "out"
     settings = replay_settings(use_httpx=False)
+    settings.browser.screenshots = "all"  # every kind of output is searched, a screenshot too
 
     async def loaded_cookies() -> list[str]:
         async with BrowserPool(settings.browser, corpus=corpus_of(entries), browsers_dir=browsers) as pool:

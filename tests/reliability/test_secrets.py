@@ -111,6 +111,7 @@ def test_a_browser_sweep_through_the_cli_with_login_states_writes_no_secret(
     monkeypatch.chdir(work)
     for platform in Platform:
         monkeypatch.setenv(f"NEWMEDIA_AUDIT_{platform.value.upper()}__USE_HTTPX", "false")
+    monkeypatch.setenv("NEWMEDIA_AUDIT_BROWSER__SCREENSHOTS", "all")  # screenshots are searched too
     out = tmp_path / "out"
     code = main(
         ["sweep", "--ledger", str(ledger), "--registry", str(registry), "--replay", str(corpus)]

@@ -1,0 +1,90 @@
+"""Which visits keep a screenshot: "all", "unusual" (the default) or "none"."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from newmedia_audit.collect.sweep import sweep
+from newmedia_audit.settings import BrowserSettings, Settings
+from newmedia_audit.store import Store
+
+from .conftest import (
+    T0,
+    FakeCollector,
+    account_entries,
+    api_url,
+    entry,
+    fake_account,
+    replay_settings,
+    write_har,
+)
+
+AS_OF = date(2022, 6, 20)
+
+
+def _corpus(tmp_path: Path) -> Path:
+    old = int((T0 - timedelta(days=40)).timestamp())
+    entries = (
+        account_entries("fresh")  # a post an hour before the visit: fresh
+        + account_entries("stale", posts=[{"id": "s-1", "t": old}])  # silent 40 days: not updated
+        + account_entries("gone")[:1]
+        + [entry(api_url("profile", "gone"), {"gone": True}), entry(api_url("posts", "gone"), [])]
+        + account_entries("down")[:1]
+        + [entry(api_url("profile", "down"), "", status=503), entry(api_url("posts", "down"), [])]
+    )
+    return write_har(tmp_path / "corpus.har", entries)
+
+
+def _shots(tmp_path: Path, policy: str, as_of: date | None = AS_OF) -> set[str]:
+    settings = replay_settings(use_httpx=False)
+    settings.browser.screenshots = policy  # type: ignore[assignment]
+    out = tmp_path / policy
+    store = Store(out / "state.sqlite")
+    try:
+        accounts = [fake_account(i) for i in ("fresh", "stale", "gone", "down")]
+        sweep(
+            accounts,
+            store,
+            settings,
+            out,
+            replay=[_corpus(tmp_path)],
+            collectors={"weibo": FakeCollector()},
+            as_of=as_of,
+        )
+        observations = store.observations()
+    finally:
+        store.close()
+    assert len(observations) == 4
+    shot = {
+        o.account_id for o in observations.values() if any(p.endswith("/screenshot.jpg") for p in o.evidence)
+    }
+    assert shot == {p.parent.name.split("-")[0] for p in (out / "evidence").rglob("screenshot.jpg")}
+    return shot
+
+
+@pytest.mark.browser
+def test_unusual_policy_shoots_every_account_but_the_fresh_one(tmp_path: Path) -> None:
+    assert _shots(tmp_path, "unusual") == {"stale", "gone", "down"}
+
+
+@pytest.mark.browser
+def test_unusual_policy_without_a_monitoring_point_uses_the_visit_date(tmp_path: Path) -> None:
+    assert _shots(tmp_path, "unusual", as_of=None) == {"stale", "gone", "down"}
+
+
+@pytest.mark.browser
+def test_all_and_none_policies(tmp_path: Path) -> None:
+    assert _shots(tmp_path, "all") == {"fresh", "stale", "gone", "down"}
+    assert _shots(tmp_path, "none") == set()
+
+
+def test_booleans_of_older_configs_still_mean_all_or_none() -> None:
+    assert BrowserSettings(screenshots=True).screenshots == "all"
+    assert BrowserSettings(screenshots=False).screenshots == "none"
+    assert BrowserSettings().screenshots == "unusual"
+    with pytest.raises(ValueError):
+        BrowserSettings(screenshots="some")  # type: ignore[arg-type]
+    assert Settings().browser.screenshots == "unusual"
