@@ -204,7 +204,8 @@ class BrowserFetcher:
         try:
             check_statuses(responses, required)
         except CollectError as exc:
-            raise attach(exc, responses, screenshot)  # a wall's page is the evidence of the wall
+            attach(exc, responses, screenshot)  # a wall's page is the evidence of the wall
+            raise
         missing = [r for r in required if r not in responses]
         if missing:
             why = reason or "页面未加载"
