@@ -8,9 +8,10 @@
 - Images, fonts and media are blocked by routing; in replay every request
   is answered by the corpus (``ReplayRouteHandler``) and the browser runs
   with ``--host-resolver-rules=MAP * ~NOTFOUND`` so nothing escapes.
-- The browser restarts after ``restart_every`` pages (flat memory): sessions
-  move to the new browser at their next account, the old one closes when
-  the last session left it.
+- The browser restarts after ``restart_every`` pages (flat memory): the old
+  browser is drained first (each session leaves it at its next account, a
+  finished worker closes its session), closed, and only then is the new one
+  launched, so two browsers never hold memory at once.
 - A login storage state ``browsers/{platform}.state.json`` is loaded into the
   platform's contexts when present; it is never copied anywhere.
 """
@@ -71,7 +72,8 @@ class BrowserPool:
         self.browsers_dir = Path(browsers_dir)
         self._playwright: Playwright | None = None
         self._current: _BrowserHandle | None = None
-        self._lock = asyncio.Lock()
+        self._retired: list[_BrowserHandle] = []  # due for restart, sessions still on them
+        self._changed = asyncio.Condition()
         self._generation = 0
         self.restarts = 0
 
@@ -107,32 +109,49 @@ class BrowserPool:
         return _BrowserHandle(browser, self._generation)
 
     async def acquire(self, previous: _BrowserHandle | None) -> _BrowserHandle:
-        """The browser a session should use for its next context (launching/restarting)."""
-        async with self._lock:
-            await self.start()
-            current = self._current
-            crashed = current is not None and not current.browser.is_connected()
-            if current is None or crashed or current.pages >= self.settings.restart_every:
-                if current is not None:
-                    self.restarts += 1
-                self._current = current = await self._launch()
-            if previous is not current:
-                if previous is not None:
-                    await self._release_locked(previous)
-                current.users += 1
-            return current
+        """The browser a session should use for its next context (launching/restarting).
 
-    async def _release_locked(self, handle: _BrowserHandle) -> None:
+        A browser due for restart (or crashed) is retired; the new one is
+        launched only once every session has left the retired ones.
+        """
+        async with self._changed:
+            await self.start()
+            if previous is not None:
+                await self._leave(previous)
+            while True:
+                current = self._current
+                if current is not None:
+                    crashed = not current.browser.is_connected()
+                    if not crashed and current.pages < self.settings.restart_every:
+                        current.users += 1
+                        return current
+                    self.restarts += 1
+                    self._current = None
+                    self._retired.append(current)
+                    await self._close_if_empty(current)
+                if self._retired:
+                    await self._changed.wait()  # the sessions still on a retired browser leave it
+                    continue
+                self._current = await self._launch()
+
+    async def _leave(self, handle: _BrowserHandle) -> None:
         handle.users -= 1
-        if handle.users <= 0 and handle is not self._current:
-            try:
-                await handle.browser.close()
-            except Exception:  # noqa: BLE001 - a crashed browser is already gone
-                pass
+        await self._close_if_empty(handle)
+
+    async def _close_if_empty(self, handle: _BrowserHandle) -> None:
+        if handle.users > 0 or handle is self._current:
+            return
+        if handle in self._retired:
+            self._retired.remove(handle)
+        try:
+            await handle.browser.close()
+        except Exception:  # noqa: BLE001 - a crashed browser is already gone
+            pass
+        self._changed.notify_all()
 
     async def release(self, handle: _BrowserHandle) -> None:
-        async with self._lock:
-            await self._release_locked(handle)
+        async with self._changed:
+            await self._leave(handle)
 
     def count_page(self, handle: _BrowserHandle) -> None:
         handle.pages += 1
@@ -151,10 +170,14 @@ class BrowserPool:
         return BrowserSession(self, platform)
 
     async def close(self) -> None:
-        async with self._lock:
-            if self._current is not None:
-                await self._current.browser.close()
-                self._current = None
+        async with self._changed:
+            for handle in [*self._retired, *([self._current] if self._current else [])]:
+                try:
+                    await handle.browser.close()
+                except Exception:  # noqa: BLE001 - a crashed browser is already gone
+                    pass
+            self._retired.clear()
+            self._current = None
             if self._playwright is not None:
                 await self._playwright.stop()
                 self._playwright = None
@@ -236,8 +259,8 @@ class BrowserSession:
         """A small JPEG of the viewport, or None when the page cannot be shot."""
         if self.page is None or self.pool.settings.screenshots == "none":
             return None
-        try:
-            if self._cdp is not None:
+        if self._cdp is not None:
+            try:
                 # Chromium's own capture: about half the time of page.screenshot,
                 # which also scrolls, hides the caret and waits for fonts.
                 shot = await self._cdp.send(
@@ -245,6 +268,9 @@ class BrowserSession:
                     {"format": "jpeg", "quality": SCREENSHOT_QUALITY, "optimizeForSpeed": True},
                 )
                 return base64.b64decode(shot["data"])
+            except Exception:  # noqa: BLE001 - "Unable to capture screenshot" before a frame exists
+                pass  # Playwright's own screenshot waits for one
+        try:
             return await self.page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, full_page=False)
         except Exception:  # noqa: BLE001 - evidence is best effort; the observation stands
             return None

@@ -230,6 +230,10 @@ class BrowserFetcher:
         """A screenshot of the page as the last visit left it (None when off or impossible)."""
         return await self.session.screenshot()
 
+    async def close(self) -> None:
+        """Leave the browser (a pending restart waits for every session to leave)."""
+        await self.session.close()
+
     def _quiet_period(self) -> float:
         """How long without a role response means nothing more comes.
 
@@ -371,6 +375,9 @@ class HttpxFetcher:
     async def screenshot(self) -> bytes | None:
         """No page on the httpx path: never a screenshot."""
         return None
+
+    async def close(self) -> None:
+        """Nothing to leave: the client belongs to the sweep."""
 
     async def visit(self, collector: Collector, account_id: str) -> Visit:
         """GET every required role's URL (the api_urls, the page_url for "page").

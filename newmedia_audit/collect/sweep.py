@@ -77,6 +77,8 @@ class Fetcher(Protocol):
 
     async def screenshot(self) -> bytes | None: ...
 
+    async def close(self) -> None: ...
+
 
 @dataclass
 class SweepStats:
@@ -246,6 +248,7 @@ class _PlatformRunner:
                 requeue = await self._visit(fetcher, account, walls)
             finally:
                 await self.queue.done(requeue)
+        await fetcher.close()  # a finished worker must not hold up a browser restart
 
     def _parse(self, account: Account, responses: dict[str, Fetched], final: bool) -> Observation:
         if final and self.final_kw:

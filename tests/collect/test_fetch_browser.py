@@ -283,6 +283,46 @@ def test_browser_restarts_after_n_pages_and_recycles_contexts() -> None:
 
 
 @pytest.mark.browser
+def test_a_restart_drains_the_old_browser_before_launching_the_next() -> None:
+    """Three workers side by side, one done early: never two browsers at once, and no deadlock."""
+    collector = FakeCollector(required=("page", "profile", "posts"))
+    work = {"a": [f"a{i}" for i in range(7)], "b": [f"b{i}" for i in range(6)], "c": ["c0"]}
+    entries = [e for ids in work.values() for i in ids for e in account_entries(i)]
+    settings = BrowserSettings(page_timeout=5.0, screenshots="none", restart_every=3)
+    launched: list = []
+    still_open_at_launch: list[int] = []
+
+    async def go() -> tuple[dict[str, list[str]], int]:
+        async with BrowserPool(settings, corpus=corpus_of(entries)) as pool:
+            launch = pool._launch
+
+            async def counted_launch():  # type: ignore[no-untyped-def]
+                still_open_at_launch.append(sum(h.browser.is_connected() for h in launched))
+                handle = await launch()
+                launched.append(handle)
+                return handle
+
+            pool._launch = counted_launch  # type: ignore[method-assign]
+            names: dict[str, list[str]] = {}
+
+            async def worker(key: str) -> None:
+                fetcher = BrowserFetcher(pool.session("weibo"))
+                names[key] = [
+                    (await fetcher.visit(collector, i)).responses["profile"].json()["name"] for i in work[key]
+                ]
+                await fetcher.close()  # as the sweep's worker does when its queue is empty
+
+            await asyncio.wait_for(asyncio.gather(*(worker(k) for k in work)), timeout=60)
+            return names, pool.restarts
+
+    names, restarts = asyncio.run(go())
+    assert names == {k: [f"账号{i}" for i in ids] for k, ids in work.items()}
+    assert restarts >= 3  # 14 pages, a restart due every 3
+    assert len(launched) == restarts + 1
+    assert still_open_at_launch == [0] * len(launched)
+
+
+@pytest.mark.browser
 def test_login_state_is_loaded_and_never_reaches_outputs(tmp_path: Path) -> None:
     from newmedia_audit.collect.sweep import sweep
     from newmedia_audit.store import Store
