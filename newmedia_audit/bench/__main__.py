@@ -28,7 +28,7 @@ from typing import Any
 from ..models import Account
 from ..settings import Settings, load_settings
 from ..synth.corpus import generate, synthetic_accounts
-from .ceiling import ceiling, page_urls
+from .ceiling import PER_PLATFORM, ceiling, page_urls
 from .goals import check_goals
 from .live import live_check
 from .reports import report_generation
@@ -101,13 +101,16 @@ def _corpus(out: Path, n: int, seed: int) -> tuple[Path, Path, Path, list[Accoun
     return ledger, registry, har, accounts
 
 
-def _probe_ceiling(accounts: list[Account], har: Path, settings: Settings) -> tuple[int, dict[int, float]]:
-    """The number of parallel pages that loads fastest (on a sample of the pages)."""
+def _probe_ceiling(accounts: list[Account], har: Path, settings: Settings) -> tuple[int, dict[str, float]]:
+    """The arrangement of pages that loads fastest (on a sample of the pages): 1, 2 or 4
+    pages sharing one queue, or one page per platform as the sweep works."""
     sample = accounts[: min(len(accounts), 120)]
-    rates = {}
-    for workers in (1, 2, 4):
-        rates[workers] = round(ceiling(sample, har, settings.browser, workers)["per_min"], 1)
-    return max(rates, key=rates.__getitem__), rates
+    arrangements = {"1": 1, "2": 2, "4": 4, "per platform": PER_PLATFORM}
+    rates = {
+        label: round(ceiling(sample, har, settings.browser, workers)["per_min"], 1)
+        for label, workers in arrangements.items()
+    }
+    return arrangements[max(rates, key=rates.__getitem__)], rates
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -138,7 +141,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result.update({"per_min": round(result["per_min"], 1), "elapsed": round(result["elapsed"], 2)})
         figures["ceiling"] = {**result, "probe_per_min_by_workers": probes}
         _say(
-            f"    {result['per_min']:,.0f} accounts/min with {best} parallel page(s) (probe {probes}); "
+            f"    {result['per_min']:,.0f} accounts/min with pages: {result['workers']} (probe {probes}); "
             f"CPU {result['cpu_ms_per_account']} ms/account over the tree {result['cpu_s']}"
         )
 
@@ -148,7 +151,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         run_small = _profiled(
             args.profile,
             out / "browser_sweep.prof",
-            lambda: replayed_sweep(small[3], small[2], settings, out / "sweep-browser-small", set()),
+            lambda: replayed_sweep(small[3], small[2], settings, out / "sweep-browser-small", set(), AS_OF),
         )
         figures["browser_sweep"] = run_small.figures()
         _say(
@@ -191,19 +194,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"(PSS {run_large.peak_pss_mb:,.0f} MB)"
         )
         if "browser_sweep" in figures:
-            base = figures["browser_sweep"]["peak_rss_mb"]
-            figures["rss_growth"] = round((run_large.peak_rss_mb - base) / base, 3) if base else None
-            _say(f"    peak RSS {args.small:,} → {args.large:,}: {figures['rss_growth'] * 100:+.1f}%")
+            small_run = figures["browser_sweep"]
+            for key, large_mb in (("pss", run_large.peak_pss_mb), ("rss", run_large.peak_rss_mb)):
+                base = small_run[f"peak_{key}_mb"]
+                figures[f"{key}_growth"] = round((large_mb - base) / base, 3) if base else None
+            _say(
+                f"    peak memory {args.small:,} → {args.large:,}: PSS {figures['pss_growth'] * 100:+.1f}%, "
+                f"VmRSS sum {figures['rss_growth'] * 100:+.1f}%"
+            )
 
     if "httpx" not in skip:
         load["httpx_sweep"] = load_average()
         chosen = [a for a in large[3] if a.platform in HTTPX_PLATFORMS]
         _say(f"[3] httpx sweep ({', '.join(sorted(HTTPX_PLATFORMS))}), {len(chosen):,} accounts replayed")
-        run_httpx = replayed_sweep(chosen, large[2], settings, out / "sweep-httpx", HTTPX_PLATFORMS)
+        run_httpx = replayed_sweep(chosen, large[2], settings, out / "sweep-httpx", HTTPX_PLATFORMS, AS_OF)
         figures["httpx_sweep"] = {**run_httpx.figures(), "platforms": sorted(HTTPX_PLATFORMS)}
         _say(f"    {run_httpx.per_min:,.0f} accounts/min, {run_httpx.elapsed:.2f} s")
         every = {"wechat", "weibo", "douyin", "toutiao"}
-        run_all = replayed_sweep(large[3], large[2], settings, out / "sweep-httpx-all", every)
+        run_all = replayed_sweep(large[3], large[2], settings, out / "sweep-httpx-all", every, AS_OF)
         figures["httpx_sweep_all_platforms"] = run_all.figures()
         _say(f"    all four platforms on httpx (for comparison): {run_all.per_min:,.0f} accounts/min")
 

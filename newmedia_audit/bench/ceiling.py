@@ -23,23 +23,41 @@ from ..models import Account
 from ..settings import BrowserSettings
 from .rss import TreeSampler
 
+PER_PLATFORM = 0
+"""``workers`` value for the sweep's own arrangement: one page per platform, side by side."""
+
 
 def page_urls(accounts: Sequence[Account]) -> list[str]:
     """The profile page of each visitable account, as the collectors build it."""
+    return [url for urls in platform_page_urls(accounts).values() for url in urls]
+
+
+def platform_page_urls(accounts: Sequence[Account]) -> dict[str, list[str]]:
+    """``page_urls`` by platform, in ledger order within each."""
     collectors = default_collectors()
-    return [
-        collectors[a.platform].page_url(a.account_id)
-        for a in accounts
-        if a.platform in collectors and a.account_id
-    ]
+    urls: dict[str, list[str]] = {}
+    for a in accounts:
+        if a.platform in collectors and a.account_id:
+            urls.setdefault(a.platform, []).append(collectors[a.platform].page_url(a.account_id))
+    return urls
 
 
-async def load_pages(urls: Sequence[str], corpus_path: Path, settings: BrowserSettings, workers: int) -> dict:
-    """Load every URL with ``workers`` reused pages; returns counts and the elapsed seconds."""
+async def load_pages(
+    accounts: Sequence[Account], corpus_path: Path, settings: BrowserSettings, workers: int
+) -> dict:
+    """Load every profile page with ``workers`` reused pages sharing one queue, or
+    (``PER_PLATFORM``) one reused page per platform as the sweep arranges its
+    workers; returns counts and the elapsed seconds."""
     corpus = HarCorpus.load([corpus_path])
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for url in urls:
-        queue.put_nowait(url)
+    per_platform = workers == PER_PLATFORM
+    groups = list(platform_page_urls(accounts).values()) if per_platform else [page_urls(accounts)]
+    queues: list[asyncio.Queue[str]] = []
+    for urls in groups:
+        queues.append(asyncio.Queue())
+        for url in urls:
+            queues[-1].put_nowait(url)
+    if not per_platform:
+        queues = queues * max(1, workers)  # the workers share one queue
     failed = 0
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
@@ -49,7 +67,7 @@ async def load_pages(urls: Sequence[str], corpus_path: Path, settings: BrowserSe
         )
         started = time.monotonic()
 
-        async def worker() -> None:
+        async def worker(queue: asyncio.Queue[str]) -> None:
             nonlocal failed
             context = await browser.new_context()
             await context.route("**/*", ReplayRouteHandler(corpus))
@@ -62,16 +80,21 @@ async def load_pages(urls: Sequence[str], corpus_path: Path, settings: BrowserSe
                     failed += 1
             await context.close()
 
-        await asyncio.gather(*(worker() for _ in range(max(1, workers))))
+        await asyncio.gather(*(worker(queue) for queue in queues))
         elapsed = time.monotonic() - started
         await browser.close()
-    return {"pages": len(urls), "failed": failed, "elapsed": elapsed, "workers": workers}
+    return {
+        "pages": sum(map(len, groups)),
+        "failed": failed,
+        "elapsed": elapsed,
+        "workers": "per platform" if workers == PER_PLATFORM else workers,
+    }
 
 
 def ceiling(accounts: Sequence[Account], corpus_path: Path, settings: BrowserSettings, workers: int) -> dict:
     """accounts/min of the raw page loads (see ``load_pages``), and CPU per page over the process tree."""
     with TreeSampler() as sampler:
-        result = asyncio.run(load_pages(page_urls(accounts), corpus_path, settings, workers))
+        result = asyncio.run(load_pages(accounts, corpus_path, settings, workers))
     result["per_min"] = result["pages"] / result["elapsed"] * 60 if result["elapsed"] > 0 else 0.0
     cpu = sum(sampler.peak.cpu.values())
     result["cpu_ms_per_account"] = round(cpu / result["pages"] * 1000, 1) if result["pages"] else None

@@ -93,7 +93,12 @@ def _run(stats: SweepStats, sampler: TreeSampler, elapsed: float, **extra: objec
 
 
 def replayed_sweep(
-    accounts: list[Account], corpus: Path, settings: Settings, out_dir: Path, httpx_platforms: set[str]
+    accounts: list[Account],
+    corpus: Path,
+    settings: Settings,
+    out_dir: Path,
+    httpx_platforms: set[str],
+    as_of: date | None = None,
 ) -> SweepRun:
     """One sweep of ``accounts`` replayed from ``corpus`` (httpx on the given platforms only)."""
     out_dir = fresh_dir(out_dir)
@@ -101,7 +106,14 @@ def replayed_sweep(
     try:
         with TreeSampler() as sampler:
             started = time.monotonic()
-            stats = sweep(accounts, store, path_settings(settings, httpx_platforms), out_dir, replay=[corpus])
+            stats = sweep(
+                accounts,
+                store,
+                path_settings(settings, httpx_platforms),
+                out_dir,
+                replay=[corpus],
+                as_of=as_of,
+            )
             elapsed = time.monotonic() - started
     finally:
         store.close()
@@ -128,7 +140,9 @@ def end_to_end(
         store = Store(out_dir / "state.sqlite")
         try:
             t = time.monotonic()
-            stats = sweep(inputs.accounts, store, path_settings(settings, set()), out_dir, replay=[corpus])
+            stats = sweep(
+                inputs.accounts, store, path_settings(settings, set()), out_dir, replay=[corpus], as_of=as_of
+            )
             stages["sweep"] = time.monotonic() - t
             t = time.monotonic()
             observations = store.observations()
