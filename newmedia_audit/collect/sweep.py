@@ -261,7 +261,7 @@ class _PlatformRunner:
         wait = (
             wait_none()
             if self.run.replay
-            else wait_exponential_jitter(initial=settings.retry_wait, max=60, jitter=settings.retry_wait)
+            else wait_exponential_jitter(multiplier=settings.retry_wait, max=60, jitter=settings.retry_wait)
         )
 
         def count_retry(state: RetryCallState) -> None:
