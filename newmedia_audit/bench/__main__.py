@@ -54,11 +54,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reports", type=int, help="accounts of the report stage (default 100,000; quick 20,000)"
     )
-    parser.add_argument("--live", type=int, default=200, help="accounts of the live check (default 200)")
     parser.add_argument(
-        "--live-delay", type=float, default=0.2, help="politeness delay of the live check (s)"
+        "--live",
+        type=int,
+        default=200,
+        help="pool of accounts the live check picks clean ones from (default 200)",
     )
-    parser.add_argument("--live-concurrency", type=int, default=2, help="concurrency of the live check")
+    parser.add_argument(
+        "--live-target",
+        type=float,
+        default=60.0,
+        help="seconds of politeness per platform in the live check: accounts = target × concurrency / delay",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("outputs/bench"))
     parser.add_argument(
@@ -231,19 +238,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     if "live" not in skip:
         load["live"] = load_average()
-        chosen = small[3][: args.live]
+        pool = small[3][: args.live]
+        scenarios = synthetic_accounts(args.small, args.seed, AS_OF)[2][: args.live]
         _say(
-            f"[5] live schedule: {len(chosen)} accounts, delay {args.live_delay} s, concurrency "
-            f"{args.live_concurrency}, local server with 300–800 ms latency, httpx"
+            f"[5] live schedule: clean accounts of the first {len(pool)}, each platform's own politeness "
+            f"(about {args.live_target:g} s per platform), local server with 300–800 ms latency, httpx"
         )
         live = live_check(
-            chosen, small[2], settings, out / "live", delay=args.live_delay, concurrency=args.live_concurrency
+            pool, small[2], settings, out / "live", scenarios=scenarios, target_seconds=args.live_target
         )
         figures["live"] = live
         _say(
             f"    wall {live['wall_s']} s vs politeness floor {live['floor_s']} s ({live['floor_platform']}; "
-            f"ratio {live['ratio']}); slot bound {live['slot_bound_s']} s, latency bound "
-            f"{live['latency_bound_s']} s; per platform {live['platform_wall_s']}"
+            f"ratio {live['ratio']}); accounts {live['per_platform']} ({live['excluded']} left out: "
+            f"{live['excluded_reasons']}); per platform {live['platform_wall_s']}; mean latency "
+            f"{live['mean_latency_s']} s"
         )
 
     figures["load_avg_1m"]["end"] = load_average()
