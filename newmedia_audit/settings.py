@@ -41,15 +41,16 @@ class PlatformSettings(BaseModel):
     """Politeness and path choice for one platform (live traffic only)."""
 
     delay: float = 3.0
-    """Mean seconds between the starts of two visits to the platform (the pace politeness
-    imposes: N accounts take about N * delay seconds). A visit that outlasts its interval
-    holds the next start back until it ends."""
+    """Mean seconds between the starts of two visits of one worker: the platform sees
+    ``concurrency`` visits per delay, so N accounts take about N * delay / concurrency
+    seconds (the pace politeness imposes). A visit that outlasts its interval holds the
+    next start back until it ends."""
     jitter: float = 0.5
     """Spread of each interval (0 to 1): it lies within delay * [1 - jitter, 1 + jitter],
     its mean is delay, and the deviations cancel from one interval to the next, so the
     pace does not drift from delay."""
     concurrency: int = Field(1, ge=1)
-    """Accounts visited at once on this platform."""
+    """Accounts visited at once on this platform (and visits per delay)."""
     use_httpx: bool = False
     """Use the httpx path (no browser) where the platform allows it."""
     cooldown: float = 60.0

@@ -397,10 +397,8 @@ def live_check(
     floor = max(floors.values()) if floors else 0.0
     mean_latency = server.latency_total / server.requests if server.requests else 0.0
     visits = visit_figures(log, run_settings)
-    # Two other lower bounds, for reading the figure: the Slot spaces visit
-    # *starts* of a platform by the interval whatever the concurrency, and a
-    # worker cannot start its next visit before the server answered.
-    slot_bound = max((n * run_settings.platform(p).delay for p, n in counts.items()), default=0.0)
+    # Another lower bound, for reading the figure: a worker cannot start its
+    # next visit before the server answered.
     latency_bound = max(
         (
             n * (visits.get(p, {}).get("mean_visit_s") or mean_latency) / run_settings.platform(p).concurrency
@@ -437,7 +435,6 @@ def live_check(
         "floor_s": round(floor, 2),
         "floor_platform": max(floors, key=floors.__getitem__) if floors else "",
         "ratio": round(wall / floor, 3) if floor > 0 else None,
-        "slot_bound_s": round(slot_bound, 2),
         "latency_bound_s": round(latency_bound, 2),
         "platform_wall_s": {p: round(t, 2) for p, t in sorted(finished.items())},
         "platform_floor_s": {p: round(t, 2) for p, t in sorted(floors.items())},

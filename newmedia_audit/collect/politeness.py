@@ -2,7 +2,8 @@
 
 A Slot is what a platform worker passes through before each visit:
 - at most ``concurrency`` visits at once;
-- consecutive visit starts are ``delay`` seconds apart on average: each
+- consecutive visit starts are ``delay / concurrency`` seconds apart on
+  average (each of ``concurrency`` workers keeps the pace of ``delay``): each
   interval is ``delay * (1 + jitter * (u_i - u_{i-1}))`` with ``u`` uniform in
   [0, 1], so it lies within ``delay * [1 - jitter, 1 + jitter]`` and k intervals
   sum to ``k * delay`` give or take one ``delay * jitter`` (independent draws
@@ -150,7 +151,8 @@ class Slot:
                     break
                 self.stats.waited += wait
                 await self.sleep(wait)
-            self._next_start = self.clock() + self.next_interval()
+            # concurrency workers share the platform's pace: concurrency visits per delay.
+            self._next_start = self.clock() + self.next_interval() / self.concurrency
             self.stats.visits += 1
 
     def record_success(self) -> None:

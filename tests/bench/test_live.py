@@ -154,6 +154,6 @@ def test_live_check_at_a_tiny_pace_reports_wall_floor_and_exclusions(tmp_path: P
     assert figures["floor_s"] == pytest.approx(0.1)
     assert figures["walls"] == figures["retries"] == 0
     assert set(figures["statuses"]) <= {"ok", "not_found", "banned", "private"}
-    for key in ("wall_s", "ratio", "slot_bound_s", "latency_bound_s", "platform_wall_s", "mean_latency_s"):
+    for key in ("wall_s", "ratio", "latency_bound_s", "platform_wall_s", "mean_latency_s"):
         assert figures[key] is not None
     assert figures["excluded"] == sum(figures["excluded_reasons"].values())

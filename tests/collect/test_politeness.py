@@ -133,6 +133,17 @@ def test_a_visit_longer_than_the_interval_delays_the_next_start_to_its_end() -> 
     assert times == [0.0, 5.0, 7.0]  # max(previous start + interval, previous end)
 
 
+def test_concurrency_workers_share_the_pace_concurrency_visits_per_delay() -> None:
+    clock = FakeClock()
+    slot = make_slot(clock, delay=2.0, concurrency=2)
+
+    async def main() -> list[float]:
+        both = await asyncio.gather(starts(slot, clock, 3), starts(slot, clock, 3))
+        return sorted(both[0] + both[1])
+
+    assert asyncio.run(main()) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]  # N accounts: N * delay / concurrency
+
+
 def test_concurrency_limits_visits_at_once() -> None:
     clock = FakeClock()
     slot = make_slot(clock, delay=0.0, concurrency=2)
