@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from ..bulk import paused_gc
 from ..models import (
     UNREACHABLE_STATUSES,
     Account,
@@ -166,6 +167,7 @@ def assess_account(
     return verdict, freshness
 
 
+@paused_gc()  # millions of live objects, no garbage: full collections found nothing
 def assess(
     accounts: list[Account],
     observations: dict[str, Observation],

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from ..models import Observation, Post, Status
-from .localtime import in_window, local_date, to_local
+from .localtime import in_window, to_local
 
 
 class Freshness(StrEnum):
@@ -48,19 +48,27 @@ def _publish_times(observation: Observation) -> list[datetime]:
     return times
 
 
+def _latest_on_or_before(times: list[datetime], as_of: date) -> datetime | None:
+    # ``times`` are local already (_publish_times).
+    return max((t for t in times if t.date() <= as_of), default=None)
+
+
 def latest_before(observation: Observation, as_of: date) -> datetime | None:
     """Latest publish time whose local date is on or before D, or None."""
-    times = [t for t in _publish_times(observation) if local_date(t) <= as_of]
-    return max(times, default=None)
+    return _latest_on_or_before(_publish_times(observation), as_of)
+
+
+def _no_posts(observation: Observation, times: list[datetime]) -> bool:
+    if observation.status is not Status.ok:
+        return False
+    if times or observation.posts:
+        return False
+    return observation.confirmed_empty or observation.post_count == 0
 
 
 def has_no_posts(observation: Observation) -> bool:
     """Positive evidence that a reachable profile has never posted."""
-    if observation.status is not Status.ok:
-        return False
-    if _publish_times(observation) or observation.posts:
-        return False
-    return observation.confirmed_empty or observation.post_count == 0
+    return _no_posts(observation, _publish_times(observation))
 
 
 def assess_freshness(observation: Observation, as_of: date, window_days: int) -> FreshnessResult:
@@ -69,12 +77,12 @@ def assess_freshness(observation: Observation, as_of: date, window_days: int) ->
     never_updated needs positive evidence (``confirmed_empty``, or a profile
     count of zero with no post seen); posts after D are ignored for the window.
     """
-    if has_no_posts(observation):
+    times = _publish_times(observation)  # once: every check below reads the same local times
+    if _no_posts(observation, times):
         return FreshnessResult(Freshness.never_updated)
-    times = _publish_times(observation)
-    latest = latest_before(observation, as_of)
+    latest = _latest_on_or_before(times, as_of)
     if latest is not None:
-        silent = (as_of - local_date(latest)).days
+        silent = (as_of - latest.date()).days
         fresh = in_window(latest, as_of, window_days)
         state = Freshness.fresh if fresh else Freshness.not_updated
         return FreshnessResult(state, latest, silent)

@@ -10,7 +10,10 @@ LOCAL_TZ = timezone(timedelta(hours=8), "+08:00")
 
 def to_local(moment: datetime) -> datetime:
     """The same instant in +08:00. A naive datetime is taken as already local."""
-    if moment.tzinfo is None:
+    tz = moment.tzinfo
+    if tz is LOCAL_TZ:  # what astimezone returns too, without the call
+        return moment
+    if tz is None:
         return moment.replace(tzinfo=LOCAL_TZ)
     return moment.astimezone(LOCAL_TZ)
 
@@ -22,5 +25,5 @@ def local_date(moment: datetime) -> date:
 
 def in_window(moment: datetime, as_of: date, days: int) -> bool:
     """True when the local date of ``moment`` falls in [as_of - days, as_of]."""
-    day = local_date(moment)
+    day = to_local(moment).date()
     return as_of - timedelta(days=days) <= day <= as_of

@@ -10,6 +10,22 @@ from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
 
+
+def _conversion_triggers(converter: OpenCC) -> frozenset[str]:
+    """Characters without which no key of the converter's dictionaries can occur in a text.
+
+    Every single-character key, plus one character of each phrase made only of
+    characters that are no key themselves. A text sharing no character with this
+    set contains no key, so OpenCC returns it unchanged.
+    """
+    tables = [table for _, _, table in converter.dict_cache.values()]
+    singles = {key for table in tables for key in table if len(key) == 1}
+    phrases = {key[0] for table in tables for key in table if len(key) > 1 and singles.isdisjoint(key)}
+    return frozenset(singles | phrases)
+
+
+_T2S_TRIGGERS = _conversion_triggers(_T2S)
+
 # Whitespace of every kind plus zero-width and invisible formatting characters.
 _INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
 
@@ -23,7 +39,8 @@ _UNIFY = str.maketrans(
 
 def _once(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
-    text = _T2S.convert(text)
+    if not _T2S_TRIGGERS.isdisjoint(text):  # most names are already simplified
+        text = _T2S.convert(text)
     text = _INVISIBLE.sub("", text)
     return text.translate(_UNIFY)
 

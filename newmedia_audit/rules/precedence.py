@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from ..models import Reason
 
 _CODE_ORDER = {reason: index for index, reason in enumerate(Reason)}
 
 
+@cache
+def _rank_table(precedence: tuple[Reason, ...]) -> dict[Reason, int]:
+    """Sort key of every reason: its place in the precedence, else after it in code order."""
+    rank = {reason: index for index, reason in enumerate(precedence)}
+    return {reason: rank.get(reason, len(rank) + _CODE_ORDER[reason]) for reason in Reason}
+
+
 def order_reasons(reasons: Iterable[Reason], precedence: Sequence[Reason]) -> list[Reason]:
     """Distinct reasons in the configured order; reasons missing from it follow in code order."""
-    rank = {reason: index for index, reason in enumerate(precedence)}
-    return sorted(set(reasons), key=lambda r: rank.get(r, len(rank) + _CODE_ORDER[r]))
+    distinct = set(reasons)
+    if not distinct:  # most accounts pass
+        return []
+    return sorted(distinct, key=_rank_table(tuple(precedence)).__getitem__)
 
 
 def primary_reason(reasons: Iterable[Reason], precedence: Sequence[Reason]) -> Reason | None:

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newmedia_audit.rules.names import normalize_name, same_name
 
@@ -44,3 +46,21 @@ def test_different_names_differ(a, b):
 
 def test_normalized_form_is_simplified_without_spaces():
     assert normalize_name("咸寧 市（政府）") == "咸宁市(政府)"
+
+
+def test_every_dictionary_key_holds_a_conversion_trigger():
+    # The skip of OpenCC for names without a trigger character is exact only if
+    # no dictionary key can occur in a text that shares no character with the triggers.
+    from newmedia_audit.rules.names import _T2S, _T2S_TRIGGERS
+
+    for _, _, table in _T2S.dict_cache.values():
+        assert all(not _T2S_TRIGGERS.isdisjoint(key) for key in table)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="咸宁發佈市政府沈默有序乾隆臺灣 （）·ABC12", max_size=12))
+def test_names_without_a_trigger_are_what_opencc_returns(text):
+    from newmedia_audit.rules.names import _T2S, _T2S_TRIGGERS
+
+    if _T2S_TRIGGERS.isdisjoint(text):
+        assert _T2S.convert(text) == text

@@ -67,3 +67,12 @@ def test_reasons_missing_from_the_order_follow_in_code_order():
         Reason.name_mismatch,
         Reason.serious_error,
     ]
+
+
+def test_a_reason_listed_twice_keeps_its_last_place_as_before():
+    precedence = [Reason.unregistered, Reason.serious_error, Reason.unregistered]
+    assert order_reasons([Reason.unregistered, Reason.serious_error], precedence) == [
+        Reason.serious_error,
+        Reason.unregistered,
+    ]
+    assert order_reasons([], precedence) == []
