@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         figures["ceiling"] = {**result, "probe_per_min_by_workers": probes}
         _say(
             f"    {result['per_min']:,.0f} accounts/min with pages: {result['workers']} (probe {probes}); "
-            f"CPU {result['cpu_ms_per_account']} ms/account over the tree (sampled by process: {result['cpu_s']})"
+            f"CPU {result['cpu_ms_per_account']} ms/account over the tree {result['cpu_s']}"
         )
 
     if "browser" not in skip:
@@ -166,10 +166,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"peak RSS {run_small.peak_rss_mb:,.0f} MB (PSS {run_small.peak_pss_mb:,.0f} MB, "
             f"{run_small.processes} processes), statuses {run_small.statuses}"
         )
-        _say(
-            f"    CPU {run_small.figures()['cpu_ms_per_account']} ms/account over the tree "
-            f"(sampled by process: {run_small.cpu})"
-        )
+        _say(f"    CPU {run_small.figures()['cpu_ms_per_account']} ms/account over the tree {run_small.cpu}")
         if "ceiling" in figures:
             figures["ratio_sweep_to_ceiling"] = round(run_small.per_min / figures["ceiling"]["per_min"], 3)
             cpu_sweep = figures["browser_sweep"]["cpu_ms_per_account"]

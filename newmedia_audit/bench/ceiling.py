@@ -96,9 +96,8 @@ def ceiling(accounts: Sequence[Account], corpus_path: Path, settings: BrowserSet
     with TreeSampler() as sampler:
         result = asyncio.run(load_pages(accounts, corpus_path, settings, workers))
     result["per_min"] = result["pages"] / result["elapsed"] * 60 if result["elapsed"] > 0 else 0.0
-    cpu = sampler.peak.cpu_total or sum(sampler.peak.cpu.values())
+    cpu = sum(sampler.peak.cpu.values())
     result["cpu_ms_per_account"] = round(cpu / result["pages"] * 1000, 1) if result["pages"] else None
-    result["cpu_total_s"] = sampler.peak.cpu_total
     result["cpu_s"] = sampler.peak.cpu
     result["peak_rss_mb"] = round(sampler.peak.rss_mb, 1)
     return result

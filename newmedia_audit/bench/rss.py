@@ -101,9 +101,6 @@ class Peak:
     processes: int = 0
     samples: int = 0
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group
-    # CPU seconds of this process and every descendant reaped meanwhile (os.times):
-    # exact, where ``cpu`` misses processes that lived between two samples.
-    cpu_total: float = 0.0
     rss_by_group_mb: dict[str, int] = field(default_factory=dict)  # VmRSS per group at the peak
 
     @property
@@ -167,7 +164,6 @@ class TreeSampler:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:
-        self._started_cpu = _own_and_reaped_cpu()
         self._thread.start()
         return self
 
@@ -175,14 +171,3 @@ class TreeSampler:
         self._stop.set()
         self._thread.join()
         self.sample()
-        self.peak.cpu_total = round(_own_and_reaped_cpu() - self._started_cpu, 1)
-
-
-def _own_and_reaped_cpu() -> float:
-    """User + system CPU seconds of this process and of its reaped descendants.
-
-    A reaped child's times include its own reaped children, so once Playwright's
-    driver has exited this covers the whole browser tree, short-lived renderers too.
-    """
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system

@@ -44,8 +44,7 @@ class SweepRun:
     faults: int = 0
     retries: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # end to end: seconds per stage
-    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group (sampled)
-    cpu_total: float = 0.0  # CPU seconds of the whole tree, short-lived processes included
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group
     rss_by_group: dict[str, int] = field(default_factory=dict)  # MB per process group at the peak
 
     def figures(self) -> dict[str, object]:
@@ -62,8 +61,7 @@ class SweepRun:
             "retries": self.retries,
             "cpu_s": self.cpu,
             "peak_rss_by_group_mb": self.rss_by_group,
-            "cpu_total_s": self.cpu_total,
-            "cpu_ms_per_account": round((self.cpu_total or sum(self.cpu.values())) / self.accounts * 1000, 1)
+            "cpu_ms_per_account": round(sum(self.cpu.values()) / self.accounts * 1000, 1)
             if self.accounts
             else None,
             **({"stages_s": {k: round(v, 2) for k, v in self.stages.items()}} if self.stages else {}),
@@ -89,7 +87,6 @@ def _run(stats: SweepStats, sampler: TreeSampler, elapsed: float, **extra: objec
         faults=stats.faults,
         retries=stats.retries,
         cpu=dict(sampler.peak.cpu),
-        cpu_total=sampler.peak.cpu_total,
         rss_by_group=dict(sampler.peak.rss_by_group_mb),
         **extra,  # type: ignore[arg-type]
     )
