@@ -167,6 +167,20 @@ def failure_cell(verdict: Verdict, province: str) -> str:
     return " ".join(parts)
 
 
+class _CharWidths(dict[str, int]):
+    """Width of each character met so far (2 for East Asian wide and full-width, else 1)."""
+
+    def __missing__(self, ch: str) -> int:
+        width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        self[ch] = width
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def display_width(text: str) -> int:
     """Columns a string takes in a spreadsheet: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))

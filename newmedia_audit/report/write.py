@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xlsxwriter.exceptions import XlsxFileError
 
+from ..bulk import paused_gc
 from ..errors import OutputError
 from ..models import AuditResult
 from .html import render_html
@@ -81,6 +82,7 @@ def _write_bytes(data: bytes) -> Callable[[Path], None]:
     return produce
 
 
+@paused_gc()  # millions of live cells and models, no garbage: full collections found nothing
 def write_reports(
     result: AuditResult,
     out_dir: Path,
