@@ -21,6 +21,7 @@ from .summary import summarize
 from .tables import detail_sheets
 from .verdicts_csv import render_verdicts_csv
 from .xlsx import write_xlsx
+from .xlsx_process import ChildWorkbook, os_error_behind
 
 REPORT_FILES = ("results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md")
 
@@ -38,19 +39,20 @@ def _explain(exc: BaseException, target: Path) -> OutputError:
     return OutputError(f"无法写入报告文件 {target}：{reason}。请检查 --out 目录是否可写、磁盘空间是否充足。")
 
 
-def _os_error(exc: BaseException) -> BaseException:
-    """The OSError behind an exception (xlsxwriter wraps it in FileCreateError), else the exception."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, OSError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return exc
+_os_error = os_error_behind
+
+PARALLEL_XLSX_FROM = 20_000
+"""Accounts from which report.xlsx is written by a child process beside the other reports
+(below it starting a process costs more than it saves)."""
+
+
+def _tmp_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
 
 
 def _atomic(target: Path, produce: Callable[[Path], None]) -> None:
     """Run ``produce(tmp)`` then rename tmp over target; remove the tmp file on failure."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = _tmp_path(target)
     try:
         produce(tmp)
         os.replace(tmp, target)
@@ -113,10 +115,25 @@ def write_reports(
     summary = summarize(result)
     paths = {name: out_dir / name for name in REPORT_FILES}
     _remove_stale_temporaries(out_dir)
-    _atomic(paths["results.json"], _write_bytes(render_results_json(result, moment).encode("utf-8")))
-    _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
     sheets = detail_sheets(result)  # shared by the workbook and the page
-    _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary, sheets))
-    _atomic(paths["report.html"], _write_bytes(render_html(result, moment, summary, sheets).encode("utf-8")))
-    _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary, window_days).encode("utf-8")))
+    child = None
+    if len(result.verdicts) >= PARALLEL_XLSX_FROM:
+        child = ChildWorkbook(_tmp_path(paths["report.xlsx"]), summary, sheets)
+    try:
+        _atomic(paths["results.json"], _write_bytes(render_results_json(result, moment).encode("utf-8")))
+        _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
+        if child is None:
+            _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary, sheets))
+        html = render_html(result, moment, summary, sheets)
+        _atomic(paths["report.html"], _write_bytes(html.encode("utf-8")))
+        _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary, window_days).encode("utf-8")))
+        if child is not None:
+            _atomic(paths["report.xlsx"], child.wait)
+    finally:
+        if child is not None:
+            child.close()
+            try:
+                _tmp_path(paths["report.xlsx"]).unlink(missing_ok=True)  # left only by a failure elsewhere
+            except OSError:
+                pass
     return paths

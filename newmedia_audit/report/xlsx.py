@@ -26,7 +26,7 @@ from .tables import (
 )
 from .xlsx_rows import EXCEL_CELL_LIMIT, BulkRowsSheet, fit_cell
 
-__all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "write_xlsx"]
+__all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "write_workbook", "write_xlsx"]
 
 SHEET_NAME_LIMIT = 31
 MIN_WIDTH = 6
@@ -144,7 +144,15 @@ def write_xlsx(
     result: AuditResult, path: Path, summary: Summary | None = None, sheets: list[Sheet] | None = None
 ) -> None:
     """Write report.xlsx to ``path`` (xlsxwriter errors propagate to the caller)."""
-    summary = summary or summarize(result)
+    write_workbook(
+        path,
+        summary or summarize(result),
+        sheets if sheets is not None else detail_sheets(result),
+    )
+
+
+def write_workbook(path: Path, summary: Summary, sheets: list[Sheet]) -> None:
+    """report.xlsx from the figures and tables alone (picklable arguments, for a child process)."""
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         fmts = {
@@ -157,7 +165,7 @@ def write_xlsx(
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         }
         _write_summary(wb, summary, fmts)
-        for sheet in sheets if sheets is not None else detail_sheets(result):
+        for sheet in sheets:
             _write_sheet(wb, sheet, fmts)
     finally:
         wb.close()

@@ -92,3 +92,59 @@ def test_an_empty_sweep_still_writes_every_file(tmp_path: Path) -> None:
     assert len(paths) == 5
     data = results_dict(empty, GENERATED_AT)
     assert data["new_media"]["rate"] is None and data["districts"] == []
+
+
+@pytest.fixture
+def xlsx_in_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write_module, "PARALLEL_XLSX_FROM", 0)
+
+
+def _xlsx_parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+
+def test_workbook_written_by_a_child_process_is_the_same(result: AuditResult, tmp_path: Path) -> None:
+    here = write_reports(result, tmp_path / "here", GENERATED_AT)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(write_module, "PARALLEL_XLSX_FROM", 0)
+        child = write_reports(result, tmp_path / "child", GENERATED_AT)
+    assert _xlsx_parts(child["report.xlsx"]) == _xlsx_parts(here["report.xlsx"])
+    for name in ("results.json", "verdicts.csv", "report.html", "notice.md"):
+        assert child[name].read_bytes() == here[name].read_bytes(), name
+    assert not [p for p in (tmp_path / "child").iterdir() if p.name.startswith(".")]
+
+
+def test_error_in_the_child_becomes_output_error(
+    result: AuditResult, tmp_path: Path, xlsx_in_child: None
+) -> None:
+    # The child's temporary file cannot be created: a directory holds its name.
+    blocker = tmp_path / f".report.xlsx.{os.getpid()}.tmp"
+    blocker.mkdir(parents=True)
+    with pytest.raises(OutputError, match="report.xlsx"):
+        write_reports(result, tmp_path, GENERATED_AT)
+    assert not (tmp_path / "report.xlsx").exists()
+
+
+def test_a_failure_beside_the_child_leaves_no_temporary_file(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xlsx_in_child: None
+) -> None:
+    real = write_module._write_bytes
+
+    def full_disk(data: bytes):  # noqa: ANN202
+        produce = real(data)
+
+        def failing(tmp: Path) -> None:
+            if tmp.name.startswith(".notice.md"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            produce(tmp)
+
+        return failing
+
+    monkeypatch.setattr(write_module, "_write_bytes", full_disk)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        write_reports(result, tmp_path, GENERATED_AT)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert not (tmp_path / "report.xlsx").exists()
