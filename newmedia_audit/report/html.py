@@ -85,12 +85,22 @@ def _td(value: Cell, *, link: bool = False, rate: bool = False) -> str:
         href = evidence_href(value)
         if href is not None:
             return f'<td><a href="{escape(href, quote=True)}">{_esc(value)}</a></td>'
-    css = (
-        {"不合格": ' class="v-fail"', "待复核": ' class="v-review"'}.get(value)
-        if isinstance(value, str)
-        else None
-    )
+    css = _VERDICT_CSS.get(value) if isinstance(value, str) else None
     return f"<td{css or ''}>{_esc(value)}</td>"
+
+
+_VERDICT_CSS = {"不合格": ' class="v-fail"', "待复核": ' class="v-review"'}
+
+
+def _row(values: list[Cell], link_columns: frozenset[int]) -> str:
+    """A table row; plain text cells (most of them) without the general _td."""
+    cells = []
+    for i, value in enumerate(values):
+        if value.__class__ is str and i not in link_columns:
+            cells.append(f"<td{_VERDICT_CSS.get(value, '')}>{escape(value, quote=True)}</td>")  # type: ignore[arg-type]
+        else:
+            cells.append(_td(value, link=i in link_columns))
+    return "<tr>" + "".join(cells) + "</tr>"
 
 
 def _filter_box(table_id: str) -> str:
@@ -130,10 +140,7 @@ def sheet_table(sheet: Sheet, table_id: str) -> str:
     if not sheet.rows:
         return '<p class="empty">无</p>'
     head = "".join(f'<th data-col="{i}">{_esc(h)}</th>' for i, h in enumerate(sheet.headers))
-    body = "".join(
-        "<tr>" + "".join(_td(v, link=i in sheet.link_columns) for i, v in enumerate(row)) + "</tr>"
-        for row in sheet.rows
-    )
+    body = "".join(_row(row, sheet.link_columns) for row in sheet.rows)
     return (
         _filter_box(table_id)
         + f'<div class="wrap"><table class="data" id="{table_id}"><thead><tr>{head}</tr></thead>'

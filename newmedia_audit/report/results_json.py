@@ -119,6 +119,8 @@ def results_dict(
     }
 
 
-def render_results_json(result: AuditResult, generated_at: datetime | None = None) -> str:
+def render_results_json(
+    result: AuditResult, generated_at: datetime | None = None, summary: Summary | None = None
+) -> str:
     """results.json as text (UTF-8, Chinese kept readable, 2-space indent)."""
-    return json.dumps(results_dict(result, generated_at), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(results_dict(result, generated_at, summary), ensure_ascii=False, indent=2) + "\n"

@@ -112,15 +112,22 @@ def write_reports(
     except OSError as exc:
         raise _explain(exc, out_dir) from exc
     moment = generated_at or datetime.now(CST)
-    summary = summarize(result)
     paths = {name: out_dir / name for name in REPORT_FILES}
     _remove_stale_temporaries(out_dir)
-    sheets = detail_sheets(result)  # shared by the workbook and the page
     child = None
     if len(result.verdicts) >= PARALLEL_XLSX_FROM:
-        child = ChildWorkbook(_tmp_path(paths["report.xlsx"]), summary, sheets)
+        try:
+            child = ChildWorkbook(_tmp_path(paths["report.xlsx"]))  # starts while the tables are built
+        except OSError:
+            child = None  # no child process to be had: the workbook is written here
     try:
-        _atomic(paths["results.json"], _write_bytes(render_results_json(result, moment).encode("utf-8")))
+        summary = summarize(result)
+        sheets = detail_sheets(result)  # shared by the workbook and the page
+        if child is not None:
+            child.send(summary, sheets)
+        _atomic(
+            paths["results.json"], _write_bytes(render_results_json(result, moment, summary).encode("utf-8"))
+        )
         _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
         if child is None:
             _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary, sheets))

@@ -3,11 +3,11 @@
 At national scale the workbook is the longest report; on two cores writing it
 beside report.html, results.json, verdicts.csv and notice.md nearly halves the
 time of the whole step. The child is a fresh interpreter
-(``python -c ... child_main(JOB)``): nothing is forked, and
+(``python -c ... child_main()``): nothing is forked, and
 unlike multiprocessing's spawn it does not re-import the caller's main module,
-so any script may call write_reports. The figures and tables go to it pickled
-in a temporary job file; it writes the workbook to the temporary name it is
-given and the parent renames it. An error of the child comes back as the
+so any script may call write_reports. It starts while the tables are built;
+the figures and tables then stream to it pickled through its stdin; it writes
+the workbook to the temporary name it is given and the parent renames it. An error of the child comes back as the
 OSError behind it (errno kept), so the caller explains it as one of its own.
 """
 
@@ -18,8 +18,8 @@ import os
 import pickle
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+from typing import IO
 
 from xlsxwriter.exceptions import XlsxFileError
 
@@ -28,9 +28,7 @@ from .tables import Sheet
 from .xlsx import write_workbook
 
 _OS_ERROR_EXIT = 3  # the child reports an OSError as JSON on stdout with this exit code
-_CHILD_CODE = (
-    "import sys; from newmedia_audit.report.xlsx_process import child_main; sys.exit(child_main(sys.argv[1]))"
-)
+_CHILD_CODE = "import sys; from newmedia_audit.report.xlsx_process import child_main; sys.exit(child_main())"
 
 
 def _child_environment() -> dict[str, str]:
@@ -51,24 +49,35 @@ def os_error_behind(exc: BaseException) -> BaseException:
 
 
 class ChildWorkbook:
-    """One report.xlsx being written by a child process."""
+    """One report.xlsx being written by a child process.
 
-    def __init__(self, path: Path, summary: Summary, sheets: list[Sheet]) -> None:
-        handle, job = tempfile.mkstemp(prefix="newmedia-audit-xlsx-", suffix=".pickle")
-        self._job = Path(job)
+    Started first (the interpreter starts while this process builds the tables),
+    then ``send`` streams the job through the child's stdin, which unpickles it
+    as it arrives.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = os.path.abspath(path)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _CHILD_CODE],
+            env=_child_environment(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def send(self, summary: Summary, sheets: list[Sheet]) -> None:
+        """Hand the figures and tables to the child, which then writes the workbook."""
+        stdin = self._process.stdin
+        assert stdin is not None
         try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump((os.path.abspath(path), summary, sheets), out, protocol=pickle.HIGHEST_PROTOCOL)
-            self._process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD_CODE, job],
-                env=_child_environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except BaseException:
-            self._job.unlink(missing_ok=True)
-            raise
+            pickle.dump((self._path, summary, sheets), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.close()
+        except BrokenPipeError:
+            pass  # the child is gone: wait() reports why
+        finally:
+            self._process.stdin = None  # sent (or the child is gone): communicate() leaves it alone
+            _close_quietly(stdin)
 
     def wait(self, _tmp: Path | None = None) -> None:
         """Block until the workbook is written; re-raise the child's error.
@@ -87,17 +96,25 @@ class ChildWorkbook:
         raise OSError(f"写入 report.xlsx 的子进程出错（退出码 {code}）：{lines[-1] if lines else '无输出'}")
 
     def close(self) -> None:
-        """Stop the child if it still runs and remove the job file."""
+        """Stop the child if it still runs."""
         if self._process.poll() is None:
             self._process.kill()
-            self._process.communicate()
-        self._job.unlink(missing_ok=True)
+        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+            if stream is not None:
+                stream.close()
+        self._process.wait()
 
 
-def child_main(job: str) -> int:
-    """The child: write the workbook of the job file; 0, or _OS_ERROR_EXIT with the error on stdout."""
-    with open(job, "rb") as handle:
-        path, summary, sheets = pickle.load(handle)
+def _close_quietly(stream: IO[bytes]) -> None:
+    try:
+        stream.close()
+    except OSError:
+        pass  # a broken pipe flushing the rest
+
+
+def child_main() -> int:
+    """The child: write the workbook of the job on stdin; 0, or _OS_ERROR_EXIT with the error on stdout."""
+    path, summary, sheets = pickle.load(sys.stdin.buffer)
     try:
         write_workbook(Path(path), summary, sheets)
     except (OSError, XlsxFileError) as exc:

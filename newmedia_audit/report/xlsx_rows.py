@@ -68,24 +68,27 @@ class BulkRowsSheet(Worksheet):
             row = first_row + offset
             if row >= limit:
                 break
-            used: list[int] = []
+            first = last = -1
             for col, value in enumerate(values):
-                if value is None or value == "":
-                    if cell_format is not None:
-                        used.append(col)
-                    continue
-                if isinstance(value, bool):
+                if value.__class__ is str and value:  # most cells
+                    register(value if len(value) <= _SHORT else _cell_text(value))
+                elif value is None or value == "":
+                    if cell_format is None:
+                        continue
+                elif isinstance(value, bool):
                     register(_BOOL_TEXT[value])
                 elif not isinstance(value, int | float):
-                    register(value if value.__class__ is str and len(value) <= _SHORT else _cell_text(value))
+                    register(_cell_text(value))
                 elif isnan(value) or isinf(value):
                     raise TypeError(
                         "NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option"
                     )
-                used.append(col)
-            if used:
-                self._check_dimensions(row, used[0])
-                self._check_dimensions(row, used[-1])
+                if first < 0:
+                    first = col
+                last = col
+            if first >= 0:
+                self._check_dimensions(row, first)
+                self._check_dimensions(row, last)
         self._blocks.append((first_row, rows, cell_format, newline_format))
 
     def _write_rows(self) -> None:
@@ -132,7 +135,11 @@ class BulkRowsSheet(Worksheet):
         parts: list[str] = []
         first = last = -1
         for col, value in enumerate(values):
-            if value is None or value == "":
+            if value.__class__ is str and value:  # most cells
+                text = value if len(value) <= _SHORT else _cell_text(value)
+                style = fixed or (newline if "\n" in value else "") or column_styles[col]
+                parts.append(f'<c r="{names[col]}{number}"{style} t="s"><v>{index_of(text)}</v></c>')
+            elif value is None or value == "":
                 if not fixed:
                     continue
                 parts.append(f'<c r="{names[col]}{number}"{fixed}/>')
@@ -147,8 +154,9 @@ class BulkRowsSheet(Worksheet):
             else:
                 wraps = isinstance(value, str) and "\n" in value
                 style = fixed or (newline if wraps else "") or column_styles[col]
-                text = value if value.__class__ is str and len(value) <= _SHORT else _cell_text(value)
-                parts.append(f'<c r="{names[col]}{number}"{style} t="s"><v>{index_of(text)}</v></c>')
+                parts.append(
+                    f'<c r="{names[col]}{number}"{style} t="s"><v>{index_of(_cell_text(value))}</v></c>'
+                )
             if first < 0:
                 first = col
             last = col
