@@ -148,3 +148,25 @@ def test_a_failure_beside_the_child_leaves_no_temporary_file(
         write_reports(result, tmp_path, GENERATED_AT)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert not (tmp_path / "report.xlsx").exists()
+
+
+def test_a_child_that_dies_becomes_output_error(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xlsx_in_child: None
+) -> None:
+    from newmedia_audit.report import xlsx_process
+
+    monkeypatch.setattr(xlsx_process, "_CHILD_CODE", "import sys; sys.exit(5)")
+    with pytest.raises(OutputError, match="退出码 5"):
+        write_reports(result, tmp_path, GENERATED_AT)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_no_child_process_to_be_had_writes_the_workbook_here(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xlsx_in_child: None
+) -> None:
+    def no_process(*_args: object) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(write_module, "ChildWorkbook", no_process)
+    paths = write_reports(result, tmp_path, GENERATED_AT)
+    assert paths["report.xlsx"].stat().st_size > 0
