@@ -114,9 +114,12 @@ def _close_quietly(stream: IO[bytes]) -> None:
 
 def child_main() -> int:
     """The child: write the workbook of the job on stdin; 0, or _OS_ERROR_EXIT with the error on stdout."""
+    parent = os.getppid()
     path, summary, sheets = pickle.load(sys.stdin.buffer)
     try:
         write_workbook(Path(path), summary, sheets)
+        if os.getppid() != parent:  # the parent was killed meanwhile: nobody will rename the file
+            Path(path).unlink(missing_ok=True)
     except (OSError, XlsxFileError) as exc:
         behind = os_error_behind(exc)
         if not isinstance(behind, OSError):
