@@ -11,7 +11,9 @@
 - The browser restarts after ``restart_every`` pages (flat memory): the old
   browser is drained first (each session leaves it at its next account, a
   finished worker closes its session), closed, and only then is the new one
-  launched, so two browsers never hold memory at once.
+  launched, so two browsers do not hold memory at once (unless a session
+  stays away longer than ``page_timeout``, e.g. a platform in its cool-down:
+  then the new browser does not wait for it).
 - A login storage state ``browsers/{platform}.state.json`` is loaded into the
   platform's contexts when present; it is never copied anywhere.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,12 +115,15 @@ class BrowserPool:
         """The browser a session should use for its next context (launching/restarting).
 
         A browser due for restart (or crashed) is retired; the new one is
-        launched only once every session has left the retired ones.
+        launched once every session has left the retired ones, or after
+        ``page_timeout`` seconds: a session may be idle a long while (a
+        platform waiting out a cool-down), and no visit should wait for it.
         """
         async with self._changed:
             await self.start()
             if previous is not None:
                 await self._leave(previous)
+            drain_until = time.monotonic() + self.settings.page_timeout
             while True:
                 current = self._current
                 if current is not None:
@@ -129,8 +135,12 @@ class BrowserPool:
                     self._current = None
                     self._retired.append(current)
                     await self._close_if_empty(current)
-                if self._retired:
-                    await self._changed.wait()  # the sessions still on a retired browser leave it
+                left = drain_until - time.monotonic()
+                if self._retired and left > 0:
+                    try:  # the sessions still on a retired browser leave it at their next account
+                        await asyncio.wait_for(self._changed.wait(), left)
+                    except TimeoutError:
+                        pass
                     continue
                 self._current = await self._launch()
 

@@ -323,6 +323,34 @@ def test_a_restart_drains_the_old_browser_before_launching_the_next() -> None:
 
 
 @pytest.mark.browser
+def test_a_restart_does_not_wait_longer_than_the_page_timeout_for_an_idle_session() -> None:
+    """A session that stays away (a platform in its cool-down) cannot stall the others' restart."""
+    collector = FakeCollector(required=("page", "profile", "posts"))
+    ids = ["1", "2", "3", "idle"]
+    entries = [e for i in ids for e in account_entries(i)]
+    settings = BrowserSettings(page_timeout=1.0, screenshots="none", restart_every=3)
+
+    async def go() -> tuple[int, bool, bool]:
+        async with BrowserPool(settings, corpus=corpus_of(entries)) as pool:
+            idle = BrowserFetcher(pool.session("weibo"))
+            await idle.visit(collector, "idle")  # then waits, holding the first browser
+            busy = BrowserFetcher(pool.session("weibo"))
+            for i in ids[:3]:
+                await asyncio.wait_for(busy.visit(collector, i), timeout=30)
+            old = idle.session._handle
+            assert old is not None
+            old_open_meanwhile = old.browser.is_connected()
+            await idle.close()
+            old_closed_after = not old.browser.is_connected()
+            await busy.close()
+            return pool.restarts, old_open_meanwhile, old_closed_after
+
+    restarts, old_open_meanwhile, old_closed_after = asyncio.run(go())
+    assert restarts == 1
+    assert old_open_meanwhile and old_closed_after
+
+
+@pytest.mark.browser
 def test_login_state_is_loaded_and_never_reaches_outputs(tmp_path: Path) -> None:
     from newmedia_audit.collect.sweep import sweep
     from newmedia_audit.store import Store
