@@ -3,9 +3,10 @@
 Stages, in one process tree:
   0. synthetic corpora (ledger, registry, HAR) for the small and large sizes;
   1. the raw Playwright ceiling on the small corpus's profile pages;
-  2. the full sweep through the browser, small (vs the ceiling) and large
-     (end to end: read inputs, sweep, assess, write reports), peak RSS of
-     the process tree for both;
+  2. the same job end to end (read inputs, sweep through the browser,
+     assess, write reports) at the small size (its sweep stage against the
+     ceiling) and the large one; peak memory of the process tree for both
+     (the same job at two sizes, so the growth compares like with like);
   3. the httpx path on the platforms that allow it (weibo, wechat);
   4. assess + write_reports for 100,000 accounts built in memory;
   5. the live-mode scheduling check against a slow local server.
@@ -154,11 +155,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     if "browser" not in skip:
         load["browser_sweep"] = load_average()
-        _say(f"[2] browser sweep, {args.small:,} accounts replayed")
-        run_small = _profiled(
+        _say(
+            f"[2] browser sweep, {args.small:,} accounts replayed, end to end (accounts/min of the sweep stage)"
+        )
+        run_small, _ = _profiled(
             args.profile,
             out / "browser_sweep.prof",
-            lambda: replayed_sweep(small[3], small[2], settings, out / "sweep-browser-small", set(), AS_OF),
+            lambda: end_to_end(small[0], small[1], small[2], settings, AS_OF, out / "sweep-browser-small"),
         )
         figures["browser_sweep"] = run_small.figures()
         _say(

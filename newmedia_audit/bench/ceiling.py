@@ -5,6 +5,11 @@ Same Chromium, same flags (``BrowserSettings.args`` plus the replay
 collectors' own ``page_url``; then nothing else: a reused page per worker,
 ``goto(url, wait_until="load")``, next. No capture, no parsing, no
 screenshot, no store. A sweep through the browser cannot beat this.
+
+The pages come grouped by platform, as the sweep's workers take them: a page
+hopping from site to site in ledger order pays a renderer swap on every
+navigation (measured 1,230 pages/min in ledger order against 1,900 grouped,
+one page, same machine), which would make the ceiling easy to approach.
 """
 
 from __future__ import annotations
