@@ -47,26 +47,32 @@ def test_read_only_directory_raises_output_error(result: AuditResult, tmp_path: 
         out.chmod(0o700)
 
 
-def test_disk_full_raises_output_error_and_keeps_the_old_file(
-    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_reports(result, tmp_path, GENERATED_AT)
-    before = (tmp_path / "report.html").read_bytes()
-
+def disk_full_at(monkeypatch: pytest.MonkeyPatch, prefix: str, *, partly_written: bool = False) -> None:
+    """The disk fills up while the temporary file starting with ``prefix`` is written."""
     real = write_module._write_bytes
 
     def full_disk(data: bytes):  # noqa: ANN202
         produce = real(data)
 
         def failing(tmp: Path) -> None:
-            if tmp.name.startswith(".report.html"):
-                tmp.write_bytes(data[:10])
+            if tmp.name.startswith(prefix):
+                if partly_written:
+                    tmp.write_bytes(data[:10])
                 raise OSError(errno.ENOSPC, "No space left on device")
             produce(tmp)
 
         return failing
 
     monkeypatch.setattr(write_module, "_write_bytes", full_disk)
+
+
+def test_disk_full_raises_output_error_and_keeps_the_old_file(
+    result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_reports(result, tmp_path, GENERATED_AT)
+    before = (tmp_path / "report.html").read_bytes()
+
+    disk_full_at(monkeypatch, ".report.html", partly_written=True)
     with pytest.raises(OutputError, match="磁盘空间不足"):
         write_reports(result, tmp_path, GENERATED_AT)
     assert (tmp_path / "report.html").read_bytes() == before
@@ -131,19 +137,7 @@ def test_error_in_the_child_becomes_output_error(
 def test_a_failure_beside_the_child_leaves_no_temporary_file(
     result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xlsx_in_child: None
 ) -> None:
-    real = write_module._write_bytes
-
-    def full_disk(data: bytes):  # noqa: ANN202
-        produce = real(data)
-
-        def failing(tmp: Path) -> None:
-            if tmp.name.startswith(".notice.md"):
-                raise OSError(errno.ENOSPC, "No space left on device")
-            produce(tmp)
-
-        return failing
-
-    monkeypatch.setattr(write_module, "_write_bytes", full_disk)
+    disk_full_at(monkeypatch, ".notice.md")
     with pytest.raises(OutputError, match="磁盘空间不足"):
         write_reports(result, tmp_path, GENERATED_AT)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
