@@ -247,7 +247,7 @@ def demo_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     for platform in Platform:  # the demo shows the browser path on every platform
         settings.platform(platform.value).use_httpx = False
-    # ... and a screenshot of every profile page (214 accounts: the cost is small).
+    # ... and a screenshot of every profile page (a small ledger: the cost is small too).
     settings.browser.screenshots = "all"
     inputs = read_inputs(demo.ledger, demo.registry, demo.websites, settings, skip_bad_rows=False)
     run_sweep_job(

@@ -13,7 +13,8 @@ from xlsxwriter.worksheet import Worksheet
 from newmedia_audit.models import AuditResult
 from newmedia_audit.report import xlsx as xlsx_module
 from newmedia_audit.report.tables import Cell, Sheet
-from newmedia_audit.report.xlsx import fit_cell, write_xlsx
+from newmedia_audit.report.xlsx import _write as write_cell
+from newmedia_audit.report.xlsx import write_xlsx
 from newmedia_audit.report.xlsx_rows import BulkRowsSheet
 
 from .conftest import FORMULA
@@ -41,14 +42,7 @@ def _per_cell_workbook(path: Path, sheets: list[Sheet]) -> None:
         for r, values in enumerate(sheet.rows, start=1):
             for c, value in enumerate(values):
                 fmt = wrap if isinstance(value, str) and "\n" in value else None
-                if value is None or value == "":
-                    ws.write_blank(r, c, None, fmt)
-                elif isinstance(value, bool):
-                    ws.write_string(r, c, "是" if value else "否", fmt)
-                elif isinstance(value, int | float):
-                    ws.write_number(r, c, value, fmt)
-                else:
-                    ws.write_string(r, c, fit_cell(str(value)), fmt)
+                write_cell(ws, r, c, value, fmt)  # the per-cell path the report had before
         ws.set_column(9, 9, 60, wrap)  # a column format, as wide columns get
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, len(sheet.rows), len(sheet.headers) - 1)
@@ -102,14 +96,7 @@ def test_the_report_workbook_is_the_per_cell_one(result: AuditResult, tmp_path: 
                     fmt = cell_format or (
                         newline_format if isinstance(value, str) and "\n" in value else None
                     )
-                    if value is None or value == "":
-                        self.write_blank(r, c, None, fmt)
-                    elif isinstance(value, bool):
-                        self.write_string(r, c, "是" if value else "否", fmt)
-                    elif isinstance(value, int | float):
-                        self.write_number(r, c, value, fmt)
-                    else:
-                        self.write_string(r, c, fit_cell(str(value)), fmt)
+                    write_cell(self, r, c, value, fmt)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(xlsx_module, "BulkRowsSheet", PerCell)
