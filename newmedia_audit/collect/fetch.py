@@ -96,13 +96,17 @@ def check_statuses(responses: Mapping[str, Fetched], required: tuple[str, ...]) 
             raise attach(fault, responses)
 
 
-def failing(responses: Mapping[str, Fetched], required: tuple[str, ...]) -> bool:
-    """True when ``check_statuses`` or the missing-role check will fail this visit."""
+def visit_error(responses: Mapping[str, Fetched], required: tuple[str, ...], why: str) -> CollectError | None:
+    """Why a visit with these responses fails (a refusing or failing status, a
+    required role missing), or None when it can be parsed."""
     try:
         check_statuses(responses, required)
-    except CollectError:
-        return True
-    return any(role not in responses for role in required)
+    except CollectError as exc:
+        return exc
+    missing = [r for r in required if r not in responses]
+    if missing:
+        return _transient("missing", f"未取得 {', '.join(missing)}：{why or '页面未加载'}")
+    return None
 
 
 def _belongs(url: str, account_id: str) -> bool:
@@ -191,7 +195,8 @@ class BrowserFetcher:
             # "unusual" screenshots are decided here for a failing visit, and by the
             # sweep after parsing for the rest (the page stays until the next visit).
             policy = self.session.pool.settings.screenshots
-            shoot = policy == "all" or (policy == "unusual" and failing(capture.responses, required))
+            failing = visit_error(capture.responses, required, reason) is not None
+            shoot = policy == "all" or (policy == "unusual" and failing)
             screenshot = await self.session.screenshot() if capture.responses and shoot else None
         except PlaywrightError as exc:
             self.session.invalidate()
@@ -201,15 +206,10 @@ class BrowserFetcher:
             if self.session.handler is not None:
                 self.session.handler.on_serve = None
         responses = dict(capture.responses)
-        try:
-            check_statuses(responses, required)
-        except CollectError as exc:
-            attach(exc, responses, screenshot)  # a wall's page is the evidence of the wall
-            raise
-        missing = [r for r in required if r not in responses]
-        if missing:
-            why = reason or "页面未加载"
-            raise attach(_transient("missing", f"未取得 {', '.join(missing)}：{why}"), responses, screenshot)
+        # Checked again: a role may have come in while the screenshot was taken.
+        error = visit_error(responses, required, reason)
+        if error is not None:
+            raise attach(error, responses, screenshot)  # a wall's page is the evidence of the wall
         return Visit(responses, screenshot, reason)
 
     async def _navigate(self, page: Any, collector: Collector, account_id: str, capture: _Capture) -> str:
