@@ -266,9 +266,18 @@ class BrowserSession:
         self._accounts = self.pool.settings.recycle_context_every
 
     async def screenshot(self) -> bytes | None:
-        """A small JPEG of the viewport, or None when the page cannot be shot."""
+        """A small JPEG of the viewport, or None when the page cannot be shot in ``page_timeout``."""
         if self.page is None or self.pool.settings.screenshots == "none":
             return None
+        try:
+            # A hung renderer never delivers the frame a capture waits for; the
+            # failure being recorded must not hang with it.
+            return await asyncio.wait_for(self._capture(), self.pool.settings.page_timeout)
+        except TimeoutError:
+            return None
+
+    async def _capture(self) -> bytes | None:
+        assert self.page is not None
         if self._cdp is not None:
             try:
                 # Chromium's own capture: about half the time of page.screenshot,

@@ -192,11 +192,9 @@ class BrowserFetcher:
             missing = [r for r in required if r not in capture.responses]
             if missing:
                 reason = await self._fetch_from_page(page, collector, account_id, capture, missing) or reason
-            # "unusual" screenshots are decided here for a failing visit, and by the
-            # sweep after parsing for the rest (the page stays until the next visit).
-            policy = self.session.pool.settings.screenshots
-            failing = visit_error(capture.responses, required, reason) is not None
-            shoot = policy == "all" or (policy == "unusual" and failing)
+            # "unusual" screenshots are the sweep's call, once it knows the outcome is
+            # final (a failing try may yet be retried); the page stays until the next visit.
+            shoot = self.session.pool.settings.screenshots == "all"
             screenshot = await self.session.screenshot() if capture.responses and shoot else None
         except PlaywrightError as exc:
             self.session.invalidate()

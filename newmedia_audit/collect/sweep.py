@@ -41,7 +41,7 @@ from tenacity import (
     wait_none,
 )
 
-from ..errors import OutputError, TransientError, WallError
+from ..errors import CollectError, OutputError, TransientError, WallError
 from ..models import Account, Observation, Status, is_supported
 from ..rules.freshness import Freshness, assess_freshness
 from ..rules.localtime import local_date
@@ -291,7 +291,7 @@ class _PlatformRunner:
                         observation = self._parse(account, visit.responses, final)
                     except (TransientError, WallError) as exc:
                         exc.responses = visit.responses  # type: ignore[attr-defined]
-                        exc.screenshot = visit.screenshot or await self._unusual_shot(fetcher)  # type: ignore[attr-defined]
+                        exc.screenshot = visit.screenshot  # type: ignore[attr-defined]
                         raise
                     if visit.screenshot is None and self.run.unusual(observation, visit.responses):
                         visit.screenshot = await self._unusual_shot(fetcher)
@@ -305,10 +305,19 @@ class _PlatformRunner:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _unusual_shot(self, fetcher: Fetcher) -> bytes | None:
-        """The page as the visit left it, when the policy keeps unusual visits only."""
+        """The page as the visit left it, when the policy keeps unusual visits only.
+
+        Taken only for an outcome that stands: a failing try that is retried or
+        requeued would pay for a screenshot nobody keeps (a third of them in the
+        bench mix).
+        """
         if self.run.settings.browser.screenshots != "unusual":
             return None
         return await fetcher.screenshot()
+
+    async def _final_shot(self, fetcher: Fetcher, exc: CollectError) -> bytes | None:
+        """The failure's screenshot: the fetcher's under "all", else the page as the last try left it."""
+        return getattr(exc, "screenshot", None) or await self._unusual_shot(fetcher)
 
     async def _visit(
         self, fetcher: Fetcher, account: Account, walls: int
@@ -330,11 +339,11 @@ class _PlatformRunner:
                 return account, walls + 1, self.slot.requeue_at()
             observation = _failure(account, Status.blocked, f"被平台拦截：{exc}")
             responses = getattr(exc, "responses", {}) or {}
-            screenshot = getattr(exc, "screenshot", None)
+            screenshot = await self._final_shot(fetcher, exc)
         except TransientError as exc:
             observation = _failure(account, Status.error, f"多次重试仍失败：{exc}")
             responses = getattr(exc, "responses", {}) or {}
-            screenshot = getattr(exc, "screenshot", None)
+            screenshot = await self._final_shot(fetcher, exc)
         except OutputError:
             raise
         except Exception as exc:  # noqa: BLE001 - a fault of ours is review, never a verdict

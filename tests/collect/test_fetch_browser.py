@@ -493,3 +493,23 @@ def test_a_crashed_browser_is_replaced_at_the_next_account() -> None:
             return visit.responses["profile"].json()["name"]
 
     assert asyncio.run(go()) == "账号2"
+
+
+@pytest.mark.browser
+def test_screenshot_of_a_hung_page_gives_up_after_the_page_timeout() -> None:
+    """A renderer stuck in a script never delivers a frame; the capture must not wait for one forever."""
+    hang = "<html><body>x<script>setTimeout(function () { for (;;) {} }, 50)</script></body></html>"
+
+    async def shoot() -> bytes | None:
+        settings = BrowserSettings(page_timeout=2.0, screenshots="all")
+        async with BrowserPool(settings, corpus=corpus_of([entry(page_url("1"), hang)])) as pool:
+            session = pool.session("weibo")
+            page = await session.next_page()
+            await page.goto(page_url("1"), wait_until="load")
+            await asyncio.sleep(0.2)  # the loop has started
+            shot = await session.screenshot()
+            await session.close()
+            return shot
+
+    # Without the bound the capture waits forever: fail instead of hanging the suite.
+    assert asyncio.run(asyncio.wait_for(shoot(), 60)) is None

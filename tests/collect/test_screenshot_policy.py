@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from newmedia_audit.collect.browser import BrowserSession
 from newmedia_audit.collect.sweep import sweep
+from newmedia_audit.models import Status
 from newmedia_audit.settings import BrowserSettings, Settings
 from newmedia_audit.store import Store
 
@@ -79,6 +81,55 @@ def test_unusual_policy_without_a_monitoring_point_uses_the_visit_date(tmp_path:
 def test_all_and_none_policies(tmp_path: Path) -> None:
     assert _shots(tmp_path, "all") == {"fresh", "stale", "gone", "down"}
     assert _shots(tmp_path, "none") == set()
+
+
+def _flaky_corpus(tmp_path: Path) -> Path:
+    """Accounts whose first try fails and whose retry or requeue reads them fresh,
+    and one walled on every try."""
+    flaky, walled_once, walled = (account_entries(i) for i in ("flaky", "walledonce", "walled"))
+    flaky.insert(1, entry(api_url("profile", "flaky"), "", status=503))
+    walled_once.insert(1, entry(api_url("profile", "walledonce"), "", status=432))
+    walled[1] = entry(api_url("profile", "walled"), "", status=432)
+    return write_har(tmp_path / "flaky.har", flaky + walled_once + walled)
+
+
+@pytest.mark.browser
+def test_unusual_policy_shoots_only_outcomes_that_stand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A try that is retried or requeued is not shot: its screenshot would be thrown away."""
+    taken: list[str] = []
+    original = BrowserSession.screenshot
+
+    async def counted(self: BrowserSession) -> bytes | None:
+        taken.append(self.platform)
+        return await original(self)
+
+    monkeypatch.setattr(BrowserSession, "screenshot", counted)
+    settings = replay_settings(use_httpx=False)
+    out = tmp_path / "out"
+    store = Store(out / "state.sqlite")
+    try:
+        stats = sweep(
+            [fake_account(i) for i in ("flaky", "walledonce", "walled")],
+            store,
+            settings,
+            out,
+            replay=[_flaky_corpus(tmp_path)],
+            collectors={"weibo": FakeCollector()},
+            as_of=AS_OF,
+        )
+        observations = store.observations()
+    finally:
+        store.close()
+    assert stats.faults >= 1 and stats.walls == 1 + settings.weibo.wall_retries + 1
+    assert {k: o.status for k, o in observations.items()} == {
+        "weibo|flaky": Status.ok,
+        "weibo|walledonce": Status.ok,
+        "weibo|walled": Status.blocked,
+    }
+    assert len(taken) == 1  # the final wall only
+    assert [p.parent.name.split("-")[0] for p in (out / "evidence").rglob("screenshot.jpg")] == ["walled"]
 
 
 def test_booleans_of_older_configs_still_mean_all_or_none() -> None:
