@@ -316,8 +316,15 @@ class _PlatformRunner:
         return await fetcher.screenshot()
 
     async def _final_shot(self, fetcher: Fetcher, exc: CollectError) -> bytes | None:
-        """The failure's screenshot: the fetcher's under "all", else the page as the last try left it."""
-        return getattr(exc, "screenshot", None) or await self._unusual_shot(fetcher)
+        """The failure's screenshot: the fetcher's under "all", else the page as the last try left it.
+
+        None when nothing of this account came in: the page may still show the
+        previous account (a navigation that timed out), which is no evidence.
+        """
+        shot: bytes | None = getattr(exc, "screenshot", None)
+        if shot is None and getattr(exc, "responses", None):
+            shot = await self._unusual_shot(fetcher)
+        return shot
 
     async def _visit(
         self, fetcher: Fetcher, account: Account, walls: int

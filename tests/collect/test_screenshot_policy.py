@@ -97,7 +97,8 @@ def _flaky_corpus(tmp_path: Path) -> Path:
 def test_unusual_policy_shoots_only_outcomes_that_stand(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A try that is retried or requeued is not shot: its screenshot would be thrown away."""
+    """A try that is retried or requeued is not shot: its screenshot would be thrown away.
+    Nor is a failure with nothing of the account: the page may show the one before."""
     taken: list[str] = []
     original = BrowserSession.screenshot
 
@@ -111,7 +112,7 @@ def test_unusual_policy_shoots_only_outcomes_that_stand(
     store = Store(out / "state.sqlite")
     try:
         stats = sweep(
-            [fake_account(i) for i in ("flaky", "walledonce", "walled")],
+            [fake_account(i) for i in ("flaky", "walledonce", "walled", "absent")],
             store,
             settings,
             out,
@@ -127,6 +128,7 @@ def test_unusual_policy_shoots_only_outcomes_that_stand(
         "weibo|flaky": Status.ok,
         "weibo|walledonce": Status.ok,
         "weibo|walled": Status.blocked,
+        "weibo|absent": Status.error,  # not in the corpus: nothing served
     }
     assert len(taken) == 1  # the final wall only
     assert [p.parent.name.split("-")[0] for p in (out / "evidence").rglob("screenshot.jpg")] == ["walled"]
