@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from newmedia_audit.collect.browser import BrowserSession
-from newmedia_audit.collect.sweep import sweep
-from newmedia_audit.models import Status
+from newmedia_audit.collect.sweep import SweepStats, sweep
+from newmedia_audit.models import Observation, Status
 from newmedia_audit.settings import BrowserSettings, Settings
 from newmedia_audit.store import Store
 
@@ -40,25 +40,31 @@ def _corpus(tmp_path: Path) -> Path:
     return write_har(tmp_path / "corpus.har", entries)
 
 
-def _shots(tmp_path: Path, policy: str, as_of: date | None = AS_OF) -> set[str]:
+def _sweep(
+    out: Path, corpus: Path, account_ids: tuple[str, ...], policy: str = "unusual", as_of: date | None = AS_OF
+) -> tuple[SweepStats, dict[str, Observation]]:
+    """A browser sweep of fake weibo accounts over ``corpus``: its stats and observations."""
     settings = replay_settings(use_httpx=False)
     settings.browser.screenshots = policy  # type: ignore[assignment]
-    out = tmp_path / policy
     store = Store(out / "state.sqlite")
     try:
-        accounts = [fake_account(i) for i in ("fresh", "stale", "gone", "down")]
-        sweep(
-            accounts,
+        stats = sweep(
+            [fake_account(i) for i in account_ids],
             store,
             settings,
             out,
-            replay=[_corpus(tmp_path)],
+            replay=[corpus],
             collectors={"weibo": FakeCollector()},
             as_of=as_of,
         )
-        observations = store.observations()
+        return stats, store.observations()
     finally:
         store.close()
+
+
+def _shots(tmp_path: Path, policy: str, as_of: date | None = AS_OF) -> set[str]:
+    out = tmp_path / policy
+    _, observations = _sweep(out, _corpus(tmp_path), ("fresh", "stale", "gone", "down"), policy, as_of)
     assert len(observations) == 4
     shot = {
         o.account_id for o in observations.values() if any(p.endswith("/screenshot.jpg") for p in o.evidence)
@@ -107,23 +113,10 @@ def test_unusual_policy_shoots_only_outcomes_that_stand(
         return await original(self)
 
     monkeypatch.setattr(BrowserSession, "screenshot", counted)
-    settings = replay_settings(use_httpx=False)
     out = tmp_path / "out"
-    store = Store(out / "state.sqlite")
-    try:
-        stats = sweep(
-            [fake_account(i) for i in ("flaky", "walledonce", "walled", "absent")],
-            store,
-            settings,
-            out,
-            replay=[_flaky_corpus(tmp_path)],
-            collectors={"weibo": FakeCollector()},
-            as_of=AS_OF,
-        )
-        observations = store.observations()
-    finally:
-        store.close()
-    assert stats.faults >= 1 and stats.walls == 1 + settings.weibo.wall_retries + 1
+    accounts = ("flaky", "walledonce", "walled", "absent")
+    stats, observations = _sweep(out, _flaky_corpus(tmp_path), accounts)
+    assert stats.faults >= 1 and stats.walls == 1 + replay_settings().weibo.wall_retries + 1
     assert {k: o.status for k, o in observations.items()} == {
         "weibo|flaky": Status.ok,
         "weibo|walledonce": Status.ok,
