@@ -8,6 +8,7 @@
     ├── OutputError       --out unwritable, disk full (exit 1)
     └── CollectError      a visit that did not see the account
         ├── TransientError  timeouts, resets, 5xx, empty feeds: retried in place
+        │   └── UnrecognizedError  a response whose shape the collector does not know
         └── WallError       login walls, captchas, 418/432, antispider: requeued after cool-down
 
 Foreign exceptions (httpx, playwright) are translated into these once, in collect/.
@@ -83,6 +84,17 @@ class CollectError(NewmediaAuditError):
 
 class TransientError(CollectError):
     """Timeouts, connection resets, 5xx, empty feeds: retried with backoff."""
+
+
+class UnrecognizedError(TransientError):
+    """A response the collector cannot read: HTML where JSON was expected, JSON
+    without the known keys, a page without any known marker (platforms.md, rule 3).
+
+    Retried like any transient fault (a proxy's error page looks the same), but
+    a visit that ends on it is counted as "unrecognized", apart from walls and
+    network faults: many of them on one platform mean the platform changed,
+    not the accounts. The message says in plain Chinese what was not understood.
+    """
 
 
 class WallError(CollectError):

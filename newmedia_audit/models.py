@@ -200,6 +200,10 @@ class Observation(BaseModel):
     confirmed_empty: bool = False
     fetched_at: datetime | None = None
     detail: str = ""  # why blocked/error, or the platform's own message
+    # How a visit that did not see the account ended: "wall", "fault" (network,
+    # 5xx, timeouts) or "unrecognized" (a response the collector could not read);
+    # "" when the visit saw the account.
+    failure: str = ""
     evidence: list[str] = Field(default_factory=list)  # paths relative to --out
 
 

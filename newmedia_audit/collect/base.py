@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..errors import TransientError
+from ..errors import TransientError, UnrecognizedError
 from ..models import Observation, Platform
 
 
@@ -33,11 +33,22 @@ class Fetched:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """Body as JSON; truncated JSON or HTML where JSON was expected is transient."""
+        """Body as JSON.
+
+        Raises:
+            UnrecognizedError: HTML or other text where JSON was expected (a
+                changed platform or a proxy's page; retried, then counted apart).
+            TransientError: JSON cut off half-way (a network fault).
+        """
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise TransientError(f"not JSON from {self.url}: {self.body[:80]!r}") from exc
+            head = self.body.lstrip()[:1]
+            if head in (b"{", b"["):
+                raise TransientError(f"JSON 响应不完整：{self.url}") from exc
+            raise UnrecognizedError(
+                f"应为 JSON，却收到无法识别的内容：{self.body[:60]!r}（{self.url}）"
+            ) from exc
 
 
 class Collector(Protocol):
@@ -63,5 +74,10 @@ class Collector(Protocol):
         ...
 
     def parse(self, account_id: str, responses: dict[str, Fetched]) -> Observation:
-        """Pure: the observation, or raise WallError / TransientError."""
+        """Pure: the observation, or raise WallError / TransientError
+        (UnrecognizedError for a response whose shape it does not know)."""
         ...
+
+    # Optional, duck-typed (collect/fetch.py ``decided``):
+    #   decisive(responses) -> bool: True when the responses so far decide the
+    #   account although other required roles are missing or failed.

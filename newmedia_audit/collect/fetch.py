@@ -109,6 +109,14 @@ def visit_error(responses: Mapping[str, Fetched], required: tuple[str, ...], why
     return None
 
 
+def decided(collector: Collector, responses: Mapping[str, Fetched]) -> bool:
+    """The collector can conclude from what came in although other required roles
+    are missing or failed (a Douyin profile that shows a private, banned or gone
+    account decides it alone; platforms.md). Collectors opt in with ``decisive``."""
+    decisive = getattr(collector, "decisive", None)
+    return bool(decisive is not None and decisive(responses))
+
+
 def _belongs(url: str, account_id: str) -> bool:
     """A response of this account (late responses of the previous page are ignored)."""
     return account_id in unquote_plus(url) or account_id in url
@@ -205,7 +213,7 @@ class BrowserFetcher:
                 self.session.handler.on_serve = None
         responses = dict(capture.responses)
         # Checked again: a role may have come in while the screenshot was taken.
-        error = visit_error(responses, required, reason)
+        error = None if decided(collector, responses) else visit_error(responses, required, reason)
         if error is not None:
             raise attach(error, responses, screenshot)  # a wall's page is the evidence of the wall
         return Visit(responses, screenshot, reason)
@@ -396,6 +404,8 @@ class HttpxFetcher:
                 failure = failure or result
             else:
                 responses[role] = result
+        if decided(collector, responses):
+            return Visit(responses)
         if failure is not None:
             if isinstance(failure, CollectError):
                 raise attach(failure, responses)
