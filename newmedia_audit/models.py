@@ -270,6 +270,28 @@ class Rectification(BaseModel):
     fixed: list[Account] = Field(default_factory=list)
 
 
+class PlatformHealth(BaseModel):
+    """How well one platform could be read in a sweep (platforms.md, rule 3).
+
+    Counts are accounts by the final outcome of their visit: ``read`` saw the
+    account (fresh or not, gone, private ...); ``walls`` were refused;
+    ``faults`` met network faults; ``unrecognized`` got answers the collector
+    could not read; ``pending`` were left unvisited by the drift alarm.
+    """
+
+    platform: str
+    accounts: int = 0
+    read: int = 0
+    walls: int = 0
+    faults: int = 0
+    unrecognized: int = 0
+    pending: int = 0
+
+    @property
+    def paused(self) -> bool:
+        return self.pending > 0
+
+
 class AuditResult(BaseModel):
     """Everything the reports need, produced by rules.assess."""
 
@@ -283,3 +305,4 @@ class AuditResult(BaseModel):
     rectification: Rectification | None = None
     skipped_rows: list[SkippedRow] = Field(default_factory=list)
     district_order: list[str] = Field(default_factory=list)  # ledger order of districts
+    platform_health: list[PlatformHealth] = Field(default_factory=list)  # visited platforms only

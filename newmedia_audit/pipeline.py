@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from .errors import InputError, InputErrors
-from .models import Account, AuditResult, Filing, Platform, SkippedRow, WebsiteResult
+from .models import Account, AuditResult, Filing, Observation, Platform, SkippedRow, Status, WebsiteResult
 from .settings import Settings, load_settings
 from .store import Store
 
@@ -105,6 +105,35 @@ def _load_saved(store: Store) -> tuple[Inputs, date, dict[str, str | None]]:
     return inputs, date.fromisoformat(payload["as_of"]), extra
 
 
+def with_paused(store: Store, accounts: list[Account]) -> dict[str, Observation]:
+    """The stored observations, plus a placeholder for each account a paused
+    platform left pending, so it reads as paused (review), not as never visited."""
+    from .collect.sweep import paused_platforms
+
+    observations = store.observations()
+    paused = paused_platforms(store)
+    for account in accounts:
+        if account.platform in paused and account.key not in observations:
+            observations[account.key] = Observation(
+                platform=account.platform,
+                account_id=account.account_id,
+                status=Status.error,
+                failure="paused",
+                detail=f"证据见 {'、'.join(paused[account.platform].evidence[:3]) or '无'}",
+            )
+    return observations
+
+
+def paused_exit(store: Store) -> int:
+    """Exit status 1 and the drift alarm's messages on stderr while a platform is paused."""
+    from .collect.sweep import paused_platforms
+
+    paused = paused_platforms(store)
+    for info in paused.values():
+        _say("平台疑似改版 / platform looks changed: " + info.message())
+    return 1 if paused else 0
+
+
 def assess_and_report(
     store: Store,
     inputs: Inputs,
@@ -122,7 +151,7 @@ def assess_and_report(
     from .rules.overrides import read_overrides
     from .rules.rectification import read_previous
 
-    observations = store.observations()
+    observations = with_paused(store, inputs.accounts)
     result = assess(
         inputs.accounts,
         observations,
@@ -152,8 +181,13 @@ def run_sweep_job(
     platforms: set[str] | None = None,
     previous: Path | None = None,
     overrides: Path | None = None,
-) -> AuditResult:
-    """Store the inputs, visit what is pending, assess, report."""
+) -> tuple[AuditResult, int]:
+    """Store the inputs, visit what is pending, assess, report.
+
+    Returns:
+        The result and the exit status: 1 while the drift alarm keeps a
+        platform paused (the sweep is not done), else 0.
+    """
     from .collect.sweep import ConsoleProgress, sweep
 
     for warning in inputs.warnings:
@@ -188,9 +222,11 @@ def run_sweep_job(
                 as_of=as_of,
             )
         _say(f"访问完成 / visits done: {stats}")
-        return assess_and_report(
+        result = assess_and_report(
             store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides
         )
+        status = paused_exit(store)
+        return result, status
     finally:
         store.close()
 
@@ -205,7 +241,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
         inputs.accounts = sample_accounts(inputs.accounts, args.sample, args.seed)
         _say(f"抽样：{len(inputs.accounts)} 个账号（比例 {args.sample}，种子 {args.seed}）")
-    run_sweep_job(
+    _, status = run_sweep_job(
         inputs,
         settings,
         args.as_of or _today(),
@@ -216,7 +252,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         previous=args.previous,
         overrides=args.overrides,
     )
-    return 0
+    return status
 
 
 def report_command(args: argparse.Namespace) -> int:
@@ -250,7 +286,7 @@ def demo_command(args: argparse.Namespace) -> int:
     # ... and a screenshot of every profile page (a small ledger: the cost is small too).
     settings.browser.screenshots = "all"
     inputs = read_inputs(demo.ledger, demo.registry, demo.websites, settings, skip_bad_rows=False)
-    run_sweep_job(
+    _, status = run_sweep_job(
         inputs,
         settings,
         demo.as_of,
@@ -258,4 +294,4 @@ def demo_command(args: argparse.Namespace) -> int:
         replay=[demo.corpus],
         previous=demo.previous,
     )
-    return 0
+    return status

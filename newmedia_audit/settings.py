@@ -109,6 +109,54 @@ class WeiboSettings(PlatformSettings):
     use_httpx: bool = True  # m.weibo.cn's JSON needs no page signature
 
 
+class ProbeAccount(BaseModel):
+    """A well-known public account ``doctor`` visits to tell whether a platform can be read today.
+
+    Large official accounts that post daily are chosen: when even they cannot
+    be read, the platform (or our way of reading it) is the problem, not an account.
+    """
+
+    platform: Literal["wechat", "weibo", "douyin", "toutiao"]
+    account_id: str = Field(min_length=1)
+    """微信号, uid, sec_uid or token, as in a ledger."""
+    name: str = ""
+    """What the account is, for the lines doctor prints."""
+
+
+def _default_probes() -> list[ProbeAccount]:
+    # The same list as registry/rules.toml [doctor], so doctor works without that file.
+    return [
+        ProbeAccount(platform="weibo", account_id="2803301701", name="人民日报"),
+        ProbeAccount(platform="weibo", account_id="2656274875", name="央视新闻"),
+        ProbeAccount(
+            platform="douyin",
+            account_id="MS4wLjABAAAA8U_l6rBzmy7bcy6xOJel4v0RzoR_wfAubGPeJimN__4",
+            name="人民日报",
+        ),
+        ProbeAccount(
+            platform="toutiao",
+            account_id="MS4wLjABAAAAa4jZTw8oFVgiBHDJk10547ATPToNthylT4jZwY2ik1w",
+            name="人民日报",
+        ),
+        ProbeAccount(platform="wechat", account_id="rmrbwx", name="人民日报"),
+        ProbeAccount(platform="wechat", account_id="cctvnewscenter", name="央视新闻"),
+    ]
+
+
+class DoctorSettings(BaseModel):
+    """``newmedia-audit doctor``: the preflight a user runs before a long sweep."""
+
+    probes: list[ProbeAccount] = Field(default_factory=_default_probes)
+    """Accounts visited with --live (or --replay), a few per platform."""
+    login_max_age_days: int = Field(30, ge=1)
+    """A saved login state (browsers/PLATFORM.state.json) older than this is reported as likely stale."""
+    min_free_gb: float = Field(2.0, ge=0)
+    """Less free disk than this under --out is reported (evidence of a large sweep takes gigabytes)."""
+    wall_retries: int = Field(0, ge=0)
+    """Requeues of a walled probe. 0: a wall is reported at once, instead of waiting out the
+    platform's cool-down as a sweep does (the preflight should answer in a minute)."""
+
+
 class Settings(BaseSettings):
     """All settings of a run."""
 
@@ -134,11 +182,16 @@ class Settings(BaseSettings):
     """Retries of transient faults (timeouts, resets, 5xx) per visit."""
     retry_wait: float = 1.0
     """Base seconds of exponential backoff for transient faults (live only)."""
+    drift_visits: int = Field(20, ge=1)
+    """Drift alarm: judged on this many first visits of a platform in a run."""
+    drift_share: float = Field(0.5, gt=0, le=1)
+    """Drift alarm: this share of those visits unrecognized pauses the platform."""
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     wechat: WechatSettings = Field(default_factory=WechatSettings)
     weibo: WeiboSettings = Field(default_factory=WeiboSettings)
     douyin: PlatformSettings = Field(default_factory=PlatformSettings)
     toutiao: PlatformSettings = Field(default_factory=PlatformSettings)
+    doctor: DoctorSettings = Field(default_factory=DoctorSettings)
 
     def platform(self, name: str) -> PlatformSettings:
         """Settings of one of the four platforms."""

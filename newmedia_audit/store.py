@@ -171,6 +171,12 @@ class Store:
                 ),
             )
 
+    def reopen(self, keys: Iterable[str]) -> None:
+        """Forget the observations of these accounts: the next run visits them again
+        (a platform paused by the drift alarm keeps its accounts pending)."""
+        with self.atomic():
+            self.db.executemany("DELETE FROM observations WHERE key = ?", [(k,) for k in keys])
+
     def observations(self) -> dict[str, Observation]:
         rows = self.db.execute("SELECT key, data FROM observations")
         return {k: Observation.model_validate_json(d) for k, d in rows}

@@ -21,12 +21,13 @@ import asyncio
 import heapq
 import inspect
 import itertools
+import json
 import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,13 +42,14 @@ from tenacity import (
     wait_none,
 )
 
-from ..errors import CollectError, OutputError, TransientError, WallError
+from ..errors import CollectError, OutputError, TransientError, UnrecognizedError, WallError
 from ..models import Account, Observation, Status, is_supported
 from ..rules.freshness import Freshness, assess_freshness
 from ..rules.localtime import local_date
 from ..settings import Settings
 from ..store import Store
 from .base import Collector, Fetched
+from .drift import UNRECOGNIZED, DriftWatch, PausedPlatform
 from .evidence import write_evidence
 from .fetch import BrowserFetcher, HttpxFetcher, Visit
 from .politeness import Slot
@@ -92,6 +94,8 @@ class SweepStats:
     elapsed: float = 0.0
     per_platform: dict[str, int] = field(default_factory=dict)
     skipped: int = 0  # already finished before this run (resume)
+    unrecognized: int = 0  # tries that got an answer the collector could not read
+    paused: dict[str, PausedPlatform] = field(default_factory=dict)  # by the drift alarm
 
     @property
     def accounts_per_minute(self) -> float:
@@ -140,11 +144,20 @@ class _Queue:
         self._seq = itertools.count()
         self._heap: list[tuple[float, int, Account, int]] = [(0.0, next(self._seq), a, 0) for a in accounts]
         self._busy = 0
+        self._closed = False
         self._changed = asyncio.Condition()
+
+    async def close(self) -> None:
+        """Hand out nothing more (the drift alarm): what is left stays pending."""
+        async with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
     async def get(self) -> tuple[Account, int] | None:
         async with self._changed:
             while True:
+                if self._closed:
+                    return None
                 if self._heap and self._heap[0][0] <= self.clock():
                     _, _, account, walls = heapq.heappop(self._heap)
                     self._busy += 1
@@ -205,12 +218,13 @@ class _Run:
             self.progress(account.platform, self.done[account.platform], self.totals[account.platform])
 
 
-def _failure(account: Account, status: Status, detail: str) -> Observation:
+def _failure(account: Account, status: Status, detail: str, failure: str = "") -> Observation:
     return Observation(
         platform=account.platform,
         account_id=account.account_id,
         status=status,
         detail=detail,
+        failure=failure,
     )
 
 
@@ -236,6 +250,32 @@ class _PlatformRunner:
         self.psettings = run.settings.platform(platform)
         self.final_kw = _accepts_final(collector)
         self.sleep = sleep
+        self.drift = DriftWatch(run.settings.drift_visits, run.settings.drift_share)
+        self.unrecognized: list[Observation] = []  # this run's unreadable outcomes
+        self.remaining = len(accounts)
+
+    def paused(self) -> PausedPlatform | None:
+        """The drift alarm's finding, once the workers stopped (None: not tripped)."""
+        if not self.drift.tripped:
+            return None
+        return PausedPlatform(
+            platform=self.platform,
+            seen=self.drift.seen,
+            unrecognized=self.drift.unrecognized,
+            sample=self.unrecognized[-1].detail if self.unrecognized else "",
+            evidence=list(
+                dict.fromkeys(o.evidence[0].rpartition("/")[0] for o in self.unrecognized if o.evidence)
+            ),
+            pending=self.remaining + len(self.unrecognized),
+        )
+
+    async def _watch(self, observation: Observation) -> None:
+        """Count a committed visit for the drift alarm; pause the platform when it trips."""
+        self.remaining -= 1
+        if observation.failure == UNRECOGNIZED:
+            self.unrecognized.append(observation)
+        if self.drift.record(observation):
+            await self.queue.close()
 
     async def run_all(self) -> None:
         await asyncio.gather(*(self._worker(f) for f in self.fetchers))
@@ -297,8 +337,12 @@ class _PlatformRunner:
                         visit.screenshot = await self._unusual_shot(fetcher)
                 except TransientError as exc:
                     unconfirmed = read
-                    self.run.stats.faults += 1
-                    self.run.store.count_event(self.platform, "fault", _reason(exc, account.account_id))
+                    kind = UNRECOGNIZED if isinstance(exc, UnrecognizedError) else "fault"
+                    if kind == UNRECOGNIZED:
+                        self.run.stats.unrecognized += 1
+                    else:
+                        self.run.stats.faults += 1
+                    self.run.store.count_event(self.platform, kind, _reason(exc, account.account_id))
                     raise
                 self.slot.record_success()
                 return observation, visit
@@ -344,11 +388,14 @@ class _PlatformRunner:
             if walls < self.psettings.wall_retries:
                 run.stats.retries += 1
                 return account, walls + 1, self.slot.requeue_at()
-            observation = _failure(account, Status.blocked, f"被平台拦截：{exc}")
+            observation = _failure(account, Status.blocked, f"被平台拦截：{exc}", "wall")
             responses = getattr(exc, "responses", {}) or {}
             screenshot = await self._final_shot(fetcher, exc)
         except TransientError as exc:
-            observation = _failure(account, Status.error, f"多次重试仍失败：{exc}")
+            if isinstance(exc, UnrecognizedError):
+                observation = _failure(account, Status.error, str(exc), UNRECOGNIZED)
+            else:
+                observation = _failure(account, Status.error, f"多次重试仍失败：{exc}", "fault")
             responses = getattr(exc, "responses", {}) or {}
             screenshot = await self._final_shot(fetcher, exc)
         except OutputError:
@@ -356,7 +403,7 @@ class _PlatformRunner:
         except Exception as exc:  # noqa: BLE001 - a fault of ours is review, never a verdict
             run.stats.faults += 1
             run.store.count_event(self.platform, "fault", "internal")
-            observation = _failure(account, Status.error, f"内部错误：{type(exc).__name__}: {exc}")
+            observation = _failure(account, Status.error, f"内部错误：{type(exc).__name__}: {exc}", "fault")
         observation = observation.model_copy(
             update={"platform": account.platform, "account_id": account.account_id}
         )
@@ -371,6 +418,7 @@ class _PlatformRunner:
                 update={"fetched_at": max(received) if received else datetime.now(UTC)}
             )
         run.commit(visit_id, account, observation)
+        await self._watch(observation)
         return None
 
 
@@ -523,6 +571,7 @@ async def run_sweep(
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+        _record_pauses(store, runners, stats, ran=set(by_platform))
     finally:
         for session in sessions:
             await session.close()
@@ -534,6 +583,38 @@ async def run_sweep(
             recorder.close()
         stats.elapsed = time.monotonic() - started
     return stats
+
+
+PAUSED_META = "paused_platforms"
+
+
+def paused_platforms(store: Store) -> dict[str, PausedPlatform]:
+    """Platforms the drift alarm paused in the last run that visited them."""
+    raw = store.meta_json(PAUSED_META)
+    if not isinstance(raw, dict):
+        return {}
+    return {p: PausedPlatform(**info) for p, info in raw.items() if isinstance(info, dict)}
+
+
+def _record_pauses(
+    store: Store, runners: Sequence[_PlatformRunner], stats: SweepStats, ran: set[str]
+) -> None:
+    """Keep the drift alarm's findings in the store; a platform this run visited
+    again without tripping is no longer paused.
+
+    The unreadable visits of a paused platform are reopened with the rest, so a
+    rerun after the fix reads them too (their evidence stays until then).
+    """
+    paused = {p: info for p, info in paused_platforms(store).items() if p not in ran}
+    for runner in runners:
+        found = runner.paused()
+        if found is None:
+            continue
+        store.reopen(f"{o.platform}|{o.account_id}" for o in runner.unrecognized)
+        paused[runner.platform] = stats.paused[runner.platform] = found
+    store.set_meta(
+        PAUSED_META, json.dumps({p: asdict(info) for p, info in paused.items()}, ensure_ascii=False)
+    )
 
 
 def sweep(

@@ -41,6 +41,7 @@ SHEET_IDS: dict[str, str] = {
     "僵尸账号": "t-zombies",
     "待复核": "t-review",
     "跳过的行": "t-skipped",
+    "平台状况": "t-health",
 }
 
 

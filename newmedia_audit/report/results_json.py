@@ -116,6 +116,9 @@ def results_dict(
             if v.verdict == VerdictCode.review
         ],
         "rectification": _rectification(result),
+        "platform_health": [
+            {**h.model_dump(mode="json"), "paused": h.paused} for h in result.platform_health
+        ],
     }
 
 

@@ -263,7 +263,33 @@ def detail_sheets(result: AuditResult) -> list[Sheet]:
         zombies_sheet(result),
         review_sheet(result),
         skipped_sheet(result),
+        health_sheet(result),
     ]
+
+
+def health_sheet(result: AuditResult) -> Sheet:
+    """平台状况: how well each platform could be read (walls, faults, unreadable answers).
+
+    Many unreadable answers mean the platform changed, not its accounts.
+    """
+    rows: list[list[Cell]] = [
+        [
+            platform_label(h.platform),
+            h.accounts,
+            h.read,
+            h.walls,
+            h.faults,
+            h.unrecognized,
+            h.pending,
+            "已暂停（疑似改版）" if h.paused else ("部分无法识别" if h.unrecognized else "正常"),
+        ]
+        for h in result.platform_health
+    ]
+    return Sheet(
+        "平台状况",
+        ["平台", "账号数", "读取正常", "被拦截", "网络故障", "无法识别", "暂停未访问", "状况"],
+        rows,
+    )
 
 
 SUMMARY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -6,7 +6,7 @@ are the user's lexicon files named in the settings, unless a Lexicon is given.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from ..bulk import paused_gc
@@ -17,6 +17,8 @@ from ..models import (
     Filing,
     LexiconHit,
     Observation,
+    Platform,
+    PlatformHealth,
     Reason,
     SkippedRow,
     Status,
@@ -41,6 +43,8 @@ REVIEW_BLOCKED = "平台拒绝访问（登录墙、验证码或限流），无�
 REVIEW_ERROR = "多次访问出错，无法判断账号情况"
 REVIEW_UNSUPPORTED = "该平台暂不支持自动检查，待人工复核（可在复核文件中给出结论）"
 REVIEW_NOT_VISITED = "尚未取得检查结果"
+REVIEW_UNRECOGNIZED = "平台返回的内容无法识别（平台可能已改版），无法判断账号情况"
+REVIEW_PAUSED = "该平台返回的内容大多无法识别（疑似改版），抽查已暂停，账号尚未访问"
 
 
 def window_for(account: Account, settings: Settings) -> int:
@@ -129,7 +133,9 @@ def assess_account(
         reasons += _registry_reasons(match)
     else:
         detail = observation.detail.strip()
-        review_reason = REVIEW_BLOCKED if status is Status.blocked else REVIEW_ERROR
+        review_reason = {"unrecognized": REVIEW_UNRECOGNIZED, "paused": REVIEW_PAUSED}.get(
+            observation.failure, REVIEW_BLOCKED if status is Status.blocked else REVIEW_ERROR
+        )
         if detail:
             review_reason += f"：{detail}"
     if last_post_at is None and observation.latest_post_at is not None:
@@ -236,4 +242,28 @@ def assess(
         rectification=rectification,
         skipped_rows=list(skipped_rows),
         district_order=district_order,
+        platform_health=platform_health(seen.values()),
     )
+
+
+def platform_health(observations: Iterable[Observation]) -> list[PlatformHealth]:
+    """Per visitable platform: accounts read, walled, faulted, unrecognized, left pending."""
+    health: dict[str, PlatformHealth] = {}
+    for observation in observations:
+        if not is_supported(observation.platform) or observation.status is Status.unsupported:
+            continue
+        row = health.setdefault(observation.platform, PlatformHealth(platform=observation.platform))
+        row.accounts += 1
+        failure = observation.failure
+        if observation.status not in (Status.blocked, Status.error):
+            row.read += 1
+        elif failure == "paused":
+            row.pending += 1
+        elif failure == "unrecognized":
+            row.unrecognized += 1
+        elif observation.status is Status.blocked or failure == "wall":
+            row.walls += 1
+        else:
+            row.faults += 1
+    order = {p.value: i for i, p in enumerate(Platform)}
+    return sorted(health.values(), key=lambda h: order.get(h.platform, len(order)))

@@ -18,7 +18,7 @@ from newmedia_audit.report.xlsx import EXCEL_CELL_LIMIT, fit_cell, sheet_name
 
 from .conftest import FORMULA, GENERATED_AT
 
-SHEETS = ["汇总", "新媒体不合格清单", "新媒体明细", "网站", "备案比对", "僵尸账号", "待复核", "跳过的行"]
+SHEETS = ["汇总", "新媒体不合格清单", "新媒体明细", "网站", "备案比对", "僵尸账号", "待复核", "跳过的行", "平台状况"]
 
 
 @pytest.fixture
