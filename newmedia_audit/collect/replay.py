@@ -6,6 +6,11 @@ transport (``ReplayTransport``) and a Playwright route handler
 A request the corpus cannot answer is a network error: replay never touches
 the network (design.md, "Replay corpora").
 
+An entry recorded for exactly the requested URL is served first: links a page
+hands out (a Sogou result's account page, its ``/link?url=`` redirect) differ
+only in signature parameters, which the per-host request key ignores, so
+without the exact match every account's link would share one key.
+
 Redirects are followed inside the corpus, not by the client: Playwright does
 not route the target of a response fulfilled with a 3xx
 (microsoft/playwright#23301, #39480), so the router fulfils the final
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -35,13 +40,16 @@ from .base import Fetched
 # msToken, verifyFp; cursors; timestamps) changes from visit to visit and is
 # ignored. For page URLs the path itself identifies the account.
 IDENTIFYING_PARAMS: dict[str, tuple[str, ...]] = {
-    "m.weibo.cn": ("containerid",),  # profile 100505{uid} vs posts 107603{uid}
-    "douyin.com": ("sec_user_id",),
-    "www.douyin.com": ("sec_user_id",),
+    "m.weibo.cn": ("containerid", "page"),  # profile 100505{uid} vs posts 107603{uid}
+    "douyin.com": ("sec_user_id", "keyword", "offset"),
+    "www.douyin.com": ("sec_user_id", "keyword", "offset"),
     "toutiao.com": ("token",),
     "www.toutiao.com": ("token",),
-    "weixin.sogou.com": ("type", "query"),  # type=1 account search, query=微信号
+    "weixin.sogou.com": ("type", "query", "page"),  # type=1 account search, query=微信号
 }
+# A missing paging parameter reads as the first page (design.md): a first
+# request often leaves it out, a recorded one may spell it.
+FIRST_PAGE: dict[str, str] = {"page": "1", "offset": "0"}
 
 MAX_REDIRECTS = 10
 
@@ -50,6 +58,7 @@ MAX_REDIRECTS = 10
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 
 Key = tuple[str, str, str, tuple[tuple[str, str], ...]]
+ExactKey = tuple[str, str]
 
 
 def request_key(method: str, url: str) -> Key:
@@ -57,8 +66,21 @@ def request_key(method: str, url: str) -> Key:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     wanted = IDENTIFYING_PARAMS.get(host, ())
-    params = tuple(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in wanted))
-    return (method.upper(), host, parts.path or "/", params)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in wanted]
+    present = {k for k, _ in pairs}
+    pairs += [(k, FIRST_PAGE[k]) for k in wanted if k in FIRST_PAGE and k not in present]
+    return (method.upper(), host, parts.path or "/", tuple(sorted(pairs)))
+
+
+def exact_key(method: str, url: str) -> ExactKey:
+    """The whole request, spelled one way: method and URL with the host lower-cased,
+    percent-escapes decoded (a browser and httpx escape a link's ``*`` or ``=``
+    differently) and no fragment."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    spelled = urlunsplit((parts.scheme.lower(), netloc, unquote(parts.path or "/"), unquote(parts.query), ""))
+    return (method.upper(), spelled)
 
 
 @dataclass(frozen=True)
@@ -122,16 +144,19 @@ def _parse_entry(raw: Any, where: str) -> HarEntry:
 
 
 class HarCorpus:
-    """Entries of one or more HAR files, served per request key.
+    """Entries of one or more HAR files, served per request.
 
-    Entries sharing a key are served in file order, one per request, and the
-    last repeats (a corpus can script "503, then 200"). The per-key cursor is
-    guarded by a lock, so adapters may call from threads or tasks.
+    Entries recorded for exactly the requested URL are served first; else the
+    entries sharing its request key. Either way they are served in file order,
+    one per request, and the last repeats (a corpus can script "503, then
+    200"). The cursors are guarded by a lock, so adapters may call from
+    threads or tasks.
     """
 
     def __init__(self, entries: Iterable[HarEntry] = ()) -> None:
         self._entries: dict[Key, list[HarEntry]] = {}
-        self._cursor: dict[Key, int] = {}
+        self._exact: dict[ExactKey, list[HarEntry]] = {}
+        self._cursor: dict[Key | ExactKey, int] = {}
         self._lock = threading.Lock()
         self.served = 0
         self.misses: list[str] = []
@@ -157,6 +182,7 @@ class HarCorpus:
 
     def add(self, entry: HarEntry) -> None:
         self._entries.setdefault(request_key(entry.method, entry.url), []).append(entry)
+        self._exact.setdefault(exact_key(entry.method, entry.url), []).append(entry)
 
     def extend(self, entries: Iterable[HarEntry]) -> None:
         for entry in entries:
@@ -171,9 +197,13 @@ class HarCorpus:
         Raises:
             ReplayError: no entry matches (replay never falls back to the network).
         """
-        key = request_key(method, url)
+        exact = exact_key(method, url)
+        key: Key | ExactKey = exact
         with self._lock:
-            entries = self._entries.get(key)
+            entries = self._exact.get(exact)
+            if not entries:
+                key = request_key(method, url)
+                entries = self._entries.get(key)
             if not entries:
                 self.misses.append(f"{method.upper()} {url}")
                 raise ReplayError(f"回放语料中没有该请求：{method.upper()} {url}")

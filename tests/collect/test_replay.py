@@ -52,6 +52,66 @@ def test_sogou_type_and_query_identify_a_search() -> None:
         corpus.serve("GET", SOGOU.format(1, "gzother", 1))
 
 
+PROFILE = "http://mp.weixin.qq.com/profile?src=3&timestamp=1500903762&ver=1&signature={}"
+
+
+def test_an_entry_for_exactly_the_requested_url_is_served_before_the_key_match() -> None:
+    corpus = corpus_of(
+        entry(PROFILE.format("sigA*x=="), "<html>account A</html>"),
+        entry(PROFILE.format("sigB-y=="), "<html>account B</html>"),
+    )
+    assert corpus.serve("GET", PROFILE.format("sigB-y==")).text() == "<html>account B</html>"
+    assert corpus.serve("GET", PROFILE.format("sigA*x==")).text() == "<html>account A</html>"
+    assert corpus.serve("GET", PROFILE.format("sigB-y==")).text() == "<html>account B</html>"
+    # A link nobody recorded falls back to the key (host and path here): file order.
+    assert corpus.serve("GET", PROFILE.format("other")).text() == "<html>account A</html>"
+
+
+def test_the_exact_match_ignores_how_the_url_is_escaped() -> None:
+    corpus = corpus_of(entry(PROFILE.format("ab*cd=="), "first"), entry(PROFILE.format("zz*zz=="), "second"))
+    assert corpus.serve("GET", PROFILE.format("zz%2Azz%3D%3D")).text() == "second"
+    assert corpus.serve("GET", PROFILE.format("zz*zz==").replace("mp.weixin", "MP.weixin")).text() == "second"
+
+
+def test_sogou_link_redirects_resolve_to_their_own_account_pages() -> None:
+    link = "https://weixin.sogou.com/link?url={}&type=1&query=x&k=13&h=h"
+    corpus = corpus_of(
+        entry(link.format("dn9a_AAA"), "", status=302, redirect=PROFILE.format("A")),
+        entry(link.format("dn9a_BBB"), "", status=302, redirect=PROFILE.format("B")),
+        entry(PROFILE.format("A"), "page A"),
+        entry(PROFILE.format("B"), "page B"),
+    )
+    fetched = corpus.serve("GET", link.format("dn9a_BBB"))
+    assert (fetched.text(), fetched.url, fetched.redirects) == (
+        "page B",
+        PROFILE.format("B"),
+        (link.format("dn9a_BBB"),),
+    )
+    assert corpus.serve("GET", link.format("dn9a_AAA")).text() == "page A"
+
+
+def test_exact_entries_are_served_in_file_order_and_the_last_repeats() -> None:
+    url = PROFILE.format("A")
+    corpus = corpus_of(entry(url, "", status=503), entry(PROFILE.format("B"), "B"), entry(url, "A"))
+    assert [corpus.serve("GET", url).status for _ in range(3)] == [503, 200, 200]
+    assert corpus.serve("GET", url).text() == "A"
+
+
+def test_a_missing_page_or_offset_reads_as_the_first_page() -> None:
+    search = "https://weixin.sogou.com/weixin?type=1&query=gzabc"
+    corpus = corpus_of(entry(search + "&page=1", "page one"), entry(search + "&page=2", "page two"))
+    assert corpus.serve("GET", search + "&ie=utf8").text() == "page one"
+    assert corpus.serve("GET", search + "&page=2&ie=utf8").text() == "page two"
+    assert request_key(
+        "GET", "https://www.douyin.com/aweme/v1/web/discover/search/?keyword=x"
+    ) == request_key(
+        "GET", "https://www.douyin.com/aweme/v1/web/discover/search/?keyword=x&offset=0&a_bogus=1"
+    )
+    assert request_key(
+        "GET", "https://m.weibo.cn/api/container/getIndex?containerid=1&page=2"
+    ) != request_key("GET", "https://m.weibo.cn/api/container/getIndex?containerid=1")
+
+
 def test_toutiao_token_identifies_and_unknown_hosts_ignore_the_query() -> None:
     key = request_key(
         "get", "https://www.toutiao.com/api/pc/list/feed?token=T1&max_behot_time=5&_signature=x"
