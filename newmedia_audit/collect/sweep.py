@@ -44,6 +44,7 @@ from tenacity import (
 
 from ..errors import CollectError, OutputError, TransientError, UnrecognizedError, WallError
 from ..models import Account, Observation, Status, is_supported
+from ..rules.assess import evidence_folder
 from ..rules.freshness import Freshness, assess_freshness
 from ..rules.localtime import local_date
 from ..settings import Settings
@@ -263,9 +264,7 @@ class _PlatformRunner:
             seen=self.drift.seen,
             unrecognized=self.drift.unrecognized,
             sample=self.unrecognized[-1].detail if self.unrecognized else "",
-            evidence=list(
-                dict.fromkeys(o.evidence[0].rpartition("/")[0] for o in self.unrecognized if o.evidence)
-            ),
+            evidence=[evidence_folder(o) for o in self.unrecognized if o.evidence],
             pending=self.remaining + len(self.unrecognized),
         )
 

@@ -61,7 +61,10 @@ def evidence_folder(observation: Observation | None) -> str:
     first = observation.evidence[0]
     if first.endswith("/"):
         return first.rstrip("/")
-    return first.rpartition("/")[0]
+    # write_evidence lists the account's folder first, then its files; a file
+    # first (older stores) names the folder as its parent.
+    name = first.rpartition("/")[2]
+    return first.rpartition("/")[0] if "." in name else first
 
 
 def _missing_observation(account: Account) -> Observation:

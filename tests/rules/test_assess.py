@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from newmedia_audit.models import Reason, Status, VerdictCode
+from newmedia_audit.models import Observation, Reason, Status, VerdictCode
 from newmedia_audit.rules import assess
 from newmedia_audit.rules.overrides import Override
 from newmedia_audit.settings import Settings
@@ -143,3 +143,16 @@ def test_posts_just_outside_window_fail_not_updated_with_last_post_time():
     verdict = one(acc, seen(acc, post(days_before(15, 23, 30))))
     assert verdict.reasons == [Reason.not_updated]
     assert verdict.last_post_at.date() == D - timedelta(days=15)
+
+
+def test_evidence_folder_is_the_accounts_own_folder() -> None:
+    from newmedia_audit.rules.assess import evidence_folder
+
+    # write_evidence lists the folder first, then its files (it used to be read as the platform folder).
+    folder = "evidence/weibo/123-a665a459"
+    obs = Observation(
+        platform="weibo", account_id="123", status=Status.ok, evidence=[folder, f"{folder}/posts.json"]
+    )
+    assert evidence_folder(obs) == folder
+    only_files = obs.model_copy(update={"evidence": [f"{folder}/posts.json"]})
+    assert evidence_folder(only_files) == folder
