@@ -13,10 +13,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from .errors import OutputError
+from pydantic import BaseModel
+
+from .errors import NewmediaAuditError, OutputError
 from .models import Account, Observation, Verdict
 
 MIGRATIONS: list[str] = [
@@ -37,11 +39,57 @@ MIGRATIONS: list[str] = [
         platform TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
         count INTEGER NOT NULL, PRIMARY KEY (platform, kind, reason));
     """,
+    # 2: the officers' decisions (review page), append-only: a change or an undo is a
+    # new row, the newest per account and subject wins, so every decision stays traceable.
+    """
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, platform TEXT NOT NULL,
+        account_id TEXT NOT NULL, subject TEXT NOT NULL, value TEXT NOT NULL,
+        reason TEXT NOT NULL, note TEXT NOT NULL, officer TEXT NOT NULL,
+        decided_at TEXT NOT NULL, before TEXT NOT NULL);
+    CREATE INDEX decisions_key ON decisions(key, id);
+    """,
 ]
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+_DECISION_COLUMNS = "id, key, platform, account_id, subject, value, reason, note, officer, decided_at, before"
+
+
+class Decision(BaseModel):
+    """One officer decision on one account (the review page), as the store keeps it.
+
+    ``subject`` is what was decided: "verdict" (value pass/fail/review, review
+    meaning "no officer verdict": the assessment stands) or "wording" (value
+    confirm/dismiss/pending for the account's lexicon hits). ``account_id`` is
+    what an overrides row names: the id, or the name for an account without one.
+    ``before`` says what it was when the officer decided.
+    """
+
+    id: int = 0
+    key: str
+    platform: str
+    account_id: str
+    subject: str
+    value: str
+    reason: str = ""
+    note: str = ""
+    officer: str
+    decided_at: str = ""
+    before: str = ""
+
+
+class StaleDecision(NewmediaAuditError):
+    """Someone decided the account after the officer's page was drawn: the decision is refused."""
+
+    def __init__(self, newer: Decision) -> None:
+        self.newer = newer
+        super().__init__(
+            f"该账号已由 {newer.officer} 于 {newer.decided_at} 复核，你的页面已过期；请刷新页面查看后再决定。"
+        )
 
 
 class Store:
@@ -213,6 +261,83 @@ class Store:
     def meta_json(self, key: str) -> object:
         raw = self.get_meta(key)
         return json.loads(raw) if raw else None
+
+    # -- one account (the review page reads single accounts of a large sweep) --
+    def account(self, key: str) -> Account | None:
+        row = self.db.execute("SELECT data FROM accounts WHERE key = ?", (key,)).fetchone()
+        return Account.model_validate_json(row[0]) if row else None
+
+    def observation(self, key: str) -> Observation | None:
+        row = self.db.execute("SELECT data FROM observations WHERE key = ?", (key,)).fetchone()
+        return Observation.model_validate_json(row[0]) if row else None
+
+    def verdict(self, key: str) -> Verdict | None:
+        row = self.db.execute("SELECT data FROM verdicts WHERE key = ?", (key,)).fetchone()
+        return Verdict.model_validate_json(row[0]) if row else None
+
+    # -- decisions (append-only) ----------------------------------------------
+    def add_decision(self, decision: Decision, *, expected_last: int | None = None) -> Decision:
+        """Append a decision in its own transaction and return it with its id and time.
+
+        Args:
+            decision: the decision (its id and decided_at are assigned here when empty).
+            expected_last: the id of the account's newest decision when the officer's
+                page was drawn (0: none); None skips the check.
+
+        Raises:
+            StaleDecision: another decision on the account came in after that one.
+            OutputError: the database cannot be written.
+        """
+        with self.atomic():
+            newest = self._last_decision(decision.key)
+            if expected_last is not None and (newest.id if newest else 0) != expected_last:
+                assert newest is not None
+                raise StaleDecision(newest)
+            moment = decision.decided_at or datetime.now(UTC).astimezone(_CST).isoformat(timespec="seconds")
+            values = decision.model_dump(exclude={"id"}) | {"decided_at": moment}
+            cur = self.db.execute(
+                f"INSERT INTO decisions ({_DECISION_COLUMNS.removeprefix('id, ')}) "
+                "VALUES (:key, :platform, :account_id, :subject, :value, :reason, :note, :officer, "
+                ":decided_at, :before)",
+                values,
+            )
+        return decision.model_copy(update={"id": int(cur.lastrowid or 0), "decided_at": moment})
+
+    def _last_decision(self, key: str) -> Decision | None:
+        row = self.db.execute(
+            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE key = ? ORDER BY id DESC LIMIT 1", (key,)
+        ).fetchone()
+        return _decision(row) if row else None
+
+    def last_decision_id(self, key: str) -> int:
+        """The id of the account's newest decision, 0 when it has none (the stale-page check)."""
+        row = self.db.execute("SELECT MAX(id) FROM decisions WHERE key = ?", (key,)).fetchone()
+        return int(row[0] or 0)
+
+    def decisions(self, key: str | None = None) -> list[Decision]:
+        """Every decision (of one account when ``key`` is given), oldest first."""
+        if key is None:
+            rows = self.db.execute(f"SELECT {_DECISION_COLUMNS} FROM decisions ORDER BY id")
+        else:
+            rows = self.db.execute(
+                f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE key = ? ORDER BY id", (key,)
+            )
+        return [_decision(r) for r in rows]
+
+    def latest_decisions(self) -> list[Decision]:
+        """The newest decision per account and subject (the ones in force), oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE id IN "
+            "(SELECT MAX(id) FROM decisions GROUP BY key, subject) ORDER BY id"
+        )
+        return [_decision(r) for r in rows]
+
+
+_CST = timezone(timedelta(hours=8))
+
+
+def _decision(row: tuple[object, ...]) -> Decision:
+    return Decision(**dict(zip(_DECISION_COLUMNS.split(", "), row, strict=True)))  # type: ignore[arg-type]
 
 
 def committed_count(path: Path | str) -> int:

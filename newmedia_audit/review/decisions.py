@@ -1,0 +1,214 @@
+"""Officers' decisions: validated, stored append-only, and mirrored into OUTDIR/overrides.csv.
+
+The store keeps every decision (who, when, what it was, what it became); the
+newest per account and subject is in force. The overrides file is the same
+decisions in the format ``rules/overrides.py`` reads, so
+``newmedia-audit report OUTDIR --overrides OUTDIR/overrides.csv`` assesses
+exactly what the page shows. Rows come in decision order: an overrides file
+applies in file order, so the newest decision acts last.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..collect.evidence import atomic_write
+from ..errors import OutputError
+from ..models import Account, Reason
+from ..rules.overrides import Override
+from ..store import Decision, Store
+
+OVERRIDES_FILE = "overrides.csv"
+
+VERDICT = "verdict"
+WORDING = "wording"
+
+# Values of each subject; the last of each means "no officer decision" (an undo).
+VERDICT_VALUES = ("pass", "fail", "review")
+WORDING_VALUES = ("confirm", "dismiss", "pending")
+CLEARED = frozenset({"review", "pending"})
+
+MAX_NOTE = 500
+MAX_OFFICER = 40
+
+# Extra columns after the five the overrides reader knows (it ignores unknown headers):
+# who decided and when, so the file alone is traceable too.
+CSV_HEADER = ("platform", "account_id", "verdict", "reason", "note", "officer", "decided_at")
+
+
+class DecisionError(ValueError):
+    """A decision the form cannot make (missing officer or reason, unknown value); Chinese message."""
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """One line of the overrides file."""
+
+    platform: str
+    account_id: str
+    verdict: str  # pass | fail
+    reason: str = ""
+    note: str = ""
+    officer: str = ""
+    decided_at: str = ""
+
+    def cells(self) -> list[str]:
+        return [
+            self.platform,
+            self.account_id,
+            self.verdict,
+            self.reason,
+            self.note,
+            self.officer,
+            self.decided_at,
+        ]
+
+
+def override_id(account: Account) -> str:
+    """What an overrides row names the account by: its id, or its name when it has none."""
+    return account.account_id or account.name
+
+
+def make_decision(
+    account: Account,
+    subject: str,
+    value: str,
+    *,
+    officer: str,
+    reason: str = "",
+    note: str = "",
+    before: str = "",
+) -> Decision:
+    """A validated decision on ``account``.
+
+    Raises:
+        DecisionError: unknown subject or value, no officer, 不合格 without a reason code.
+    """
+    officer = " ".join(officer.split())
+    note = note.strip()
+    reason = reason.strip()
+    if not officer:
+        raise DecisionError("请填写审核人")
+    if len(officer) > MAX_OFFICER:
+        raise DecisionError(f"审核人不能超过 {MAX_OFFICER} 个字")
+    if len(note) > MAX_NOTE:
+        raise DecisionError(f"备注不能超过 {MAX_NOTE} 个字")
+    if subject == VERDICT:
+        if value not in VERDICT_VALUES:
+            raise DecisionError("结论应为 合格、不合格 或 待复核")
+        if value == "fail":
+            if reason not in Reason.__members__:
+                raise DecisionError("结论为不合格时请选择原因")
+        else:
+            reason = ""
+    elif subject == WORDING:
+        if value not in WORDING_VALUES:
+            raise DecisionError("表述错误线索只能确认、排除或撤销")
+        reason = ""
+    else:
+        raise DecisionError(f"未知的复核事项：{subject}")
+    return Decision(
+        key=account.key,
+        platform=account.platform,
+        account_id=override_id(account),
+        subject=subject,
+        value=value,
+        reason=reason,
+        note=note,
+        officer=officer,
+        before=before,
+    )
+
+
+def override_row(decision: Decision) -> OverrideRow | None:
+    """The overrides line a decision in force stands for; None for an undo (no line).
+
+    verdict pass -> ``pass`` with no reason (every reason dismissed); fail -> ``fail``
+    + reason; wording confirm -> ``fail,serious_error``; dismiss -> ``pass,serious_error``.
+    """
+    if decision.value in CLEARED:
+        return None
+    if decision.subject == WORDING:
+        verdict = "fail" if decision.value == "confirm" else "pass"
+        reason = Reason.serious_error.value
+    else:
+        verdict, reason = decision.value, decision.reason
+    note = f"{decision.note}（{decision.officer}复核）" if decision.note else f"{decision.officer}复核"
+    return OverrideRow(
+        platform=decision.platform,
+        account_id=decision.account_id,
+        verdict=verdict,
+        reason=reason,
+        note=note,
+        officer=decision.officer,
+        decided_at=decision.decided_at,
+    )
+
+
+def base_row(row: Override) -> OverrideRow:
+    """A row of the sweep's own overrides file, carried over ahead of the page's decisions."""
+    return OverrideRow(
+        platform=row.platform,
+        account_id=row.account_id,
+        verdict=row.verdict.value,
+        reason=row.reason.value if row.reason else "",
+        note=row.note,
+        officer="",
+        decided_at="",
+    )
+
+
+def render_overrides(in_force: Sequence[Decision], base: Sequence[Override] = ()) -> bytes:
+    """The overrides file (UTF-8 with BOM): the sweep's rows, then the decisions in force by id."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    rows = [base_row(r) for r in base]
+    rows += [r for d in sorted(in_force, key=lambda d: d.id) if (r := override_row(d)) is not None]
+    writer.writerows(r.cells() for r in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_overrides(out_dir: Path, in_force: Sequence[Decision], base: Sequence[Override] = ()) -> Path:
+    """Write OUTDIR/overrides.csv atomically (a reader never sees half of it).
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    path = Path(out_dir) / OVERRIDES_FILE
+    try:
+        atomic_write(path, render_overrides(in_force, base))
+    except OSError as exc:
+        raise OutputError(f"无法写入复核文件 {path}：{exc}") from exc
+    return path
+
+
+def record(
+    store: Store,
+    out_dir: Path,
+    decision: Decision,
+    *,
+    expected_last: int | None,
+    base: Sequence[Override] = (),
+) -> Decision:
+    """Store one decision (one transaction), then rewrite the overrides file from the store.
+
+    Raises:
+        StaleDecision: the account was decided after the officer's page was drawn.
+        OutputError: the store or the overrides file cannot be written.
+    """
+    saved = store.add_decision(decision, expected_last=expected_last)
+    write_overrides(out_dir, store.latest_decisions(), base)
+    return saved
+
+
+def in_force(decisions: Sequence[Decision]) -> dict[str, Decision]:
+    """The newest decision of each subject among one account's decisions (oldest first)."""
+    current: dict[str, Decision] = {}
+    for decision in decisions:
+        current[decision.subject] = decision
+    return current
