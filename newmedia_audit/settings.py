@@ -106,7 +106,11 @@ class WechatSettings(PlatformSettings):
 
 
 class WeiboSettings(PlatformSettings):
-    use_httpx: bool = True  # m.weibo.cn's JSON needs no page signature
+    # The browser by default: m.weibo.cn answers requests without the Sina Visitor
+    # System's cookies with "这里还没有内容" (platforms.md), and the page runs that
+    # system itself. use_httpx = true borrows the cookies of one browser visit
+    # (collect/visitor.py) and renews them after a refusal.
+    use_httpx: bool = False
 
 
 class ProbeAccount(BaseModel):

@@ -21,7 +21,7 @@ def test_defaults_follow_the_national_indicators(tmp_path: Path) -> None:
     assert settings.zombie_days == 90
     assert settings.website_pass_line == 60
     assert settings.precedence[0] is Reason.serious_error
-    assert settings.weibo.use_httpx is True
+    assert settings.weibo.use_httpx is False  # visitor cookies: the page's script gets them
     assert settings.douyin.use_httpx is False
     assert "--disable-background-networking" in settings.browser.args
 
@@ -30,7 +30,7 @@ def test_toml_overrides_defaults(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, "zombie_days = 180\n[weibo]\ndelay = 9\n"))
     assert settings.zombie_days == 180
     assert settings.weibo.delay == 9
-    assert settings.weibo.use_httpx is True  # the platform's own default survives a partial table
+    assert settings.weibo.use_httpx is False  # the platform's own default survives a partial table
 
 
 def test_env_beats_toml_and_cli_beats_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,6 +56,7 @@ from .fetch import BrowserFetcher, HttpxFetcher, Visit
 from .politeness import Slot
 from .record import HarRecorder
 from .replay import HarCorpus, ReplayTransport
+from .visitor import CookieBorrower
 
 # Workers per platform in replay (no politeness: the machine is the limit).
 # Measured on 2 shared cores, 200 synthetic accounts, browser path: 1 worker
@@ -251,6 +252,7 @@ class _PlatformRunner:
         self.psettings = run.settings.platform(platform)
         self.final_kw = _accepts_final(collector)
         self.sleep = sleep
+        self.borrower: CookieBorrower | None = None  # visitor cookies of the httpx path
         self.drift = DriftWatch(run.settings.drift_visits, run.settings.drift_share)
         self.unrecognized: list[Observation] = []  # this run's unreadable outcomes
         self.remaining = len(accounts)
@@ -384,6 +386,9 @@ class _PlatformRunner:
             run.stats.walls += 1
             run.store.count_event(self.platform, "wall", _reason(exc, account.account_id))
             self.slot.record_wall(getattr(exc, "retry_after", None))
+            if self.borrower is not None:
+                # Visitor cookies expire: a refusal is the moment to take fresh ones.
+                await self.borrower.renew()
             if walls < self.psettings.wall_retries:
                 run.stats.retries += 1
                 return account, walls + 1, self.slot.requeue_at()
@@ -515,6 +520,9 @@ async def run_sweep(
     recorder = HarRecorder(record) if record is not None and corpus is None else None
     use_httpx = {p: settings.platform(p).use_httpx for p in by_platform}
     need_browser = any(not use_httpx[p] for p, group in by_platform.items() if group)
+    # Live Weibo over httpx carries the visitor cookies of a browser visit (collect/visitor.py).
+    borrow = corpus is None and bool(by_platform.get("weibo")) and use_httpx.get("weibo", False)
+    need_browser = need_browser or borrow
     pool = None
     client: httpx.AsyncClient | None = None
     sessions = []
@@ -536,6 +544,16 @@ async def run_sweep(
 
             pool = BrowserPool(settings.browser, corpus=corpus, recorder=recorder, browsers_dir=browsers_dir)
             await pool.start()
+        borrower = None
+        if borrow:
+            assert pool is not None
+            borrower = CookieBorrower(pool, client, "weibo", timeout=settings.browser.page_timeout)
+            if not await borrower.take():
+                print(
+                    f"提示 / warning: 未能取得微博访客 Cookie（{borrower.last_error}），"
+                    "微博账号可能因此待复核；可改用浏览器路径（[weibo] use_httpx = false）。",
+                    file=sys.stderr,
+                )
         runners = []
         for platform, group in by_platform.items():
             if not group:
@@ -560,7 +578,10 @@ async def run_sweep(
                     session = pool.session(platform)
                     sessions.append(session)
                     fetchers.append(BrowserFetcher(session))
-            runners.append(_PlatformRunner(run, platform, collectors[platform], group, slot, fetchers, sleep))
+            runner = _PlatformRunner(run, platform, collectors[platform], group, slot, fetchers, sleep)
+            if platform == "weibo" and use_httpx[platform]:
+                runner.borrower = borrower
+            runners.append(runner)
         tasks = [asyncio.create_task(r.run_all()) for r in runners]
         try:
             await asyncio.gather(*tasks)
