@@ -152,6 +152,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     login.add_argument("platform", choices=["wechat", "weibo", "douyin", "toutiao"])
     login.add_argument("--browsers-dir", type=Path, default=Path("browsers"))
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="运行前检查：本机环境，以及各平台能否读取 / preflight before a long sweep",
+        description="检查浏览器、中文字体、磁盘空间、输出目录写入权限和已保存的登录状态；"
+        "加 --live 时实时访问 rules.toml [doctor] 中各平台的知名政务账号，逐个平台报告"
+        "读取正常、被拦截、网络故障或无法识别。\n"
+        "Check the machine; with --live visit a few well-known accounts per platform and say "
+        "whether each platform can be read today (--replay: the same offline).",
+    )
+    doctor.add_argument(
+        "--live", action="store_true", help="实时访问各平台的探测账号 / visit the probe accounts live"
+    )
+    doctor.add_argument(
+        "--replay",
+        type=_existing_file,
+        action="append",
+        default=[],
+        help="用回放 HAR 离线访问探测账号（可多次）/ probe offline from a HAR corpus (repeatable)",
+    )
+    doctor.add_argument("--out", type=Path, default=Path("outputs/doctor"), help="输出目录 / output dir")
+    doctor.add_argument("--config", type=_existing_file, help="规则 TOML / rules file")
+    doctor.add_argument(
+        "--browsers-dir", type=Path, default=Path("browsers"), help="登录状态目录 / login states"
+    )
     return parser
 
 
@@ -170,6 +195,10 @@ def _run(args: argparse.Namespace) -> int:
 
         login(args.platform, browsers_dir=args.browsers_dir)
         return 0
+    if args.command == "doctor":
+        from .doctor import doctor_command
+
+        return doctor_command(args)
     raise UsageError("请指定命令 / a command is required: sweep, report, demo, login")
 
 
