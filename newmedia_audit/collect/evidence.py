@@ -85,14 +85,20 @@ def _suffix(fetched: Fetched) -> str:
     return ".json" if head in (b"{", b"[") else ".html" if head == b"<" else ".txt"
 
 
+REVIEW_REASON_FILE = "review-reason.txt"
+
+
 def write_evidence(
     out_dir: Path,
     platform: str,
     account_id: str,
     responses: Mapping[str, Fetched],
     screenshot: bytes | None = None,
+    review_reason: str = "",
 ) -> list[str]:
-    """Write raw responses (as received), an index.json and the screenshot.
+    """Write raw responses (as received), an index.json, the screenshot and, for a
+    visit that did not see the account, ``review-reason.txt``: what was not seen, in
+    plain Chinese, beside the evidence verdicts.csv points to.
 
     Returns:
         Paths relative to ``out_dir`` (POSIX form): the folder first, then the files.
@@ -123,6 +129,9 @@ def write_evidence(
         if screenshot:
             atomic_write(folder / "screenshot.jpg", screenshot)
             written.append(folder / "screenshot.jpg")
+        if review_reason:
+            atomic_write(folder / REVIEW_REASON_FILE, (review_reason.strip() + "\n").encode("utf-8"))
+            written.append(folder / REVIEW_REASON_FILE)
         body = json.dumps({"account_id": account_id, "responses": index}, ensure_ascii=False, indent=1)
         atomic_write(folder / "index.json", body.encode("utf-8"))
         written.append(folder / "index.json")

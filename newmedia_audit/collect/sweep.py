@@ -411,9 +411,17 @@ class _PlatformRunner:
         observation = observation.model_copy(
             update={"platform": account.platform, "account_id": account.account_id}
         )
-        if responses or screenshot:
+        # A visit that did not see the account keeps, beside what it got, why it ends in review.
+        unseen = observation.detail if observation.status in (Status.blocked, Status.error) else ""
+        if responses or screenshot or unseen:
             paths = await asyncio.to_thread(
-                write_evidence, run.out_dir, account.platform, account.account_id, responses, screenshot
+                write_evidence,
+                run.out_dir,
+                account.platform,
+                account.account_id,
+                responses,
+                screenshot,
+                unseen,
             )
             observation = observation.model_copy(update={"evidence": paths})
         if observation.fetched_at is None:

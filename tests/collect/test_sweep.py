@@ -183,3 +183,13 @@ def test_unwritable_out_is_an_output_error_and_finished_visits_stay_committed(tm
             collectors={"weibo": FakeCollector()},
         )
     assert store.observations() == {}  # nothing half-committed
+
+
+def test_an_account_not_seen_keeps_its_review_reason_beside_its_evidence(tmp_path: Path) -> None:
+    _, store, _ = run(tmp_path, account_entries("1"), ["1", "9"])  # 9: the corpus cannot answer
+    obs = store.observations()["weibo|9"]
+    assert obs.status is Status.error and obs.failure == "fault"
+    reason_file = tmp_path / "out" / obs.evidence[0] / "review-reason.txt"
+    assert reason_file.read_text(encoding="utf-8").strip() == obs.detail
+    assert "多次重试仍失败" in obs.detail
+    assert not (tmp_path / "out" / store.observations()["weibo|1"].evidence[0] / "review-reason.txt").exists()
