@@ -176,6 +176,14 @@ def test_html_where_json_was_expected_is_not_understood(
     assert "out/probes/evidence/weibo/" in line  # the unreadable body is kept
 
 
+def test_doctor_has_bilingual_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["doctor", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--live" in out and "--replay" in out and "读取正常" in out and "/ " in out  # both languages
+
+
 def test_live_together_with_replay_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = write_corpus([scenario(Platform.weibo)], tmp_path / "corpus.har")
     assert doctor(tmp_path, "--live", "--replay", str(corpus)) == 2
@@ -195,8 +203,9 @@ def test_a_malformed_har_is_bad_usage_with_a_chinese_message(
     har = tmp_path / "bad.har"
     har.write_text(text, encoding="utf-8")
     assert doctor(tmp_path, "--replay", str(har), "--config", str(rules(tmp_path, [Platform.weibo]))) == 2
-    err = capsys.readouterr().err
-    assert "回放文件" in err and "bad.har" in err and "Traceback" not in err
+    captured = capsys.readouterr()
+    assert "回放文件" in captured.err and "bad.har" in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""  # stopped before any check
 
 
 def test_a_missing_replay_file_and_a_bad_rules_file_are_bad_usage(

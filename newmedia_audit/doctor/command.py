@@ -191,8 +191,16 @@ def doctor_command(args: argparse.Namespace) -> int:
     )
     check_usage(options)
     settings = load_settings(args.config)
-    print(_header(options), flush=True)
-    report = run_doctor(options, settings, emit=lambda f: print(render_line(f), flush=True))
+    started: list[bool] = []
+
+    def emit(finding: Finding) -> None:
+        # The header waits for the first line: bad usage or a malformed HAR prints only the error.
+        if not started:
+            started.append(True)
+            print(_header(options), flush=True)
+        print(render_line(finding), flush=True)
+
+    report = run_doctor(options, settings, emit=emit)
     print(summary_line(report.findings), flush=True)
     try:
         path = write_report(report)
