@@ -76,11 +76,13 @@ TRANSIENT_KINDS: tuple[FaultKind, ...] = (
 )
 ALL_KINDS: tuple[FaultKind, ...] = tuple(FaultKind)
 
-# Post-list URLs (platforms.md) and the empty answer each platform gives.
+# Post-list URLs (platforms.md) and the empty answer each platform gives. Douyin's
+# empty list next to a profile counting videos is risk control: the collector counts
+# it as a wall (requeued), not a fault retried in place.
 _EMPTY_FEEDS: dict[tuple[str, str], bytes] = {
     ("m.weibo.cn", "/api/container/getIndex"): b'{"ok":1,"data":{"cards":[]}}',
     ("www.douyin.com", "/aweme/v1/web/aweme/post/"): b'{"status_code":0,"aweme_list":[],"has_more":0}',
-    ("www.toutiao.com", "/api/pc/list/feed"): b'{"message":"success","has_more":false,"data":[]}',
+    ("www.toutiao.com", "/api/pc/list/user/feed"): b'{"message":"success","has_more":false,"data":[]}',
     # Sogou's no-result page, which it also serves when throttling (platforms.md).
     ("weixin.sogou.com", "/weixin"): (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>搜狗微信搜索</title></head><body>"

@@ -165,8 +165,10 @@ def toutiao_page_url(token: str) -> str:
 
 
 def toutiao_feed_url(token: str) -> str:
+    """The user feed the page loads (platforms.md, real); never /api/pc/list/feed (recommendations)."""
     return (
-        f"https://www.toutiao.com/api/pc/list/feed?category=profile_all&token={token}&max_behot_time=0&aid=24"
+        "https://www.toutiao.com/api/pc/list/user/feed"
+        f"?category=profile_all&token={token}&max_behot_time=0&aid=24&app_name=toutiao_web"
     )
 
 
@@ -367,6 +369,7 @@ def _douyin(s: Scenario) -> list[Entry]:
     uid = s.numeric_id or _digits(sec, 11)
     special = {"special_state": 0, "title": "", "content": ""}
     deleted = False
+    secret = 0
     nickname = s.live_name
     aweme_list: list[dict[str, Any]] = []
     count = len(s.posts)
@@ -376,8 +379,9 @@ def _douyin(s: Scenario) -> list[Entry]:
         special = {"special_state": 1, "title": "账号已封禁", "content": "该账号因违反社区自律公约已被封禁"}
         count = 0
     elif s.state is State.private:
+        # platforms.md (real): secret 1, special_state 4, counts shown as 0 (hidden, not zero).
         special = {"special_state": 4, "title": "私密账号", "content": "关注帐号后才能查看作品和喜欢"}
-        count = max(count, 3)
+        secret, count = 1, 0
     elif s.state is State.empty:
         count = 0
     else:
@@ -401,6 +405,7 @@ def _douyin(s: Scenario) -> list[Entry]:
         "aweme_count": count,
         "enterprise_verify_reason": s.subject,
         "custom_verify": "",
+        "secret": secret,
         "special_state_info": special,
         "user_deleted": deleted,
     }

@@ -140,6 +140,7 @@ def test_douyin_requests_and_states() -> None:
         "user"
     ]
     assert private["special_state_info"]["special_state"] == 4
+    assert private["secret"] == 1 and private["aweme_count"] == 0  # counts hidden, shown as 0 (real)
     banned = json.loads(_body(build_entries(_scenario(Platform.douyin, SEC, state=State.banned))[1]))["user"]
     assert banned["special_state_info"]["special_state"] == 1
     deleted = json.loads(_body(build_entries(_scenario(Platform.douyin, SEC, state=State.not_found))[1]))[
@@ -155,7 +156,8 @@ def test_toutiao_page_shows_profile_and_feed_has_behot_newer_than_publish() -> N
     assert entries[0]["request"]["url"] == f"https://www.toutiao.com/c/user/token/{TOKEN}/"
     assert "<title>测试发布的头条主页 - 今日头条(www.toutiao.com)</title>" in _body(entries[0])
     assert entries[1]["request"]["url"] == (
-        f"https://www.toutiao.com/api/pc/list/feed?category=profile_all&token={TOKEN}&max_behot_time=0&aid=24"
+        "https://www.toutiao.com/api/pc/list/user/feed"
+        f"?category=profile_all&token={TOKEN}&max_behot_time=0&aid=24&app_name=toutiao_web"
     )
     items = json.loads(_body(entries[1]))["data"]
     assert items[0]["behot_time"] > items[0]["publish_time"]
