@@ -18,7 +18,7 @@ from newmedia_audit.collect.base import Fetched
 from newmedia_audit.collect.douyin import DouyinCollector
 from newmedia_audit.collect.fetch import HttpxFetcher
 from newmedia_audit.collect.replay import HarCorpus, ReplayTransport
-from newmedia_audit.errors import TransientError, UnrecognizedError, WallError
+from newmedia_audit.errors import CollectError, TransientError, UnrecognizedError, WallError
 from newmedia_audit.models import Status
 from newmedia_audit.timeparse import SHANGHAI
 
@@ -422,3 +422,19 @@ def test_the_real_empty_lists_are_risk_control_next_to_a_profile_counting_videos
         parse(profile(aweme_count=12), body)
     assert parse(profile(aweme_count=0), body).confirmed_empty
     assert parse(profile(**PRIVATE), body).status is Status.private
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REAL.iterdir() if p.suffix != ".md"))
+@pytest.mark.parametrize("role", ["profile", "posts"])
+def test_every_real_file_unchanged_in_either_role_is_refused_with_a_reason(name: str, role: str) -> None:
+    """Each capture file's raw bytes, as they are (truncated, excerpt or notes around the
+    bodies: none is a whole JSON body), in each role: a CollectError with a Chinese reason,
+    never a crash and never an observation."""
+    responses = {
+        "profile": fetched("profile", profile()),
+        "posts": fetched("posts", feed(video("1", JUNE_10))),
+    }
+    responses[role] = fetched(role, (REAL / name).read_bytes())
+    with pytest.raises(CollectError) as caught:
+        douyin.parse(SEC, responses)
+    assert re.search(r"[\u4e00-\u9fff]", str(caught.value)), caught.value

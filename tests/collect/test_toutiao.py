@@ -350,3 +350,20 @@ def test_the_real_devtools_item_without_a_publish_time_fails_the_visit_and_is_ne
     assert "publish_time" not in rows and "user_info" not in rows
     with pytest.raises(TransientError, match="缺少发布时间"):
         parse(page(), {"message": "success", "data": [rows]}, final=True)
+
+
+def test_the_real_file_unchanged_in_either_role_is_never_misread() -> None:
+    """The capture file's raw bytes, as they are (a DevTools table, not a body). As the
+    feed: a CollectError with a Chinese reason. As the page: it shows no profile, so only
+    the feed speaks (as for a client-rendered shell), and its empty answer is never
+    "no posts"."""
+    raw = fetched("posts", (REAL / "issue-RSSHub-7649-profile_all-devtools-TRUNCATED.txt").read_bytes())
+    with pytest.raises(UnrecognizedError) as caught:
+        toutiao.parse(TOKEN, {"page": fetched("page", page()), "posts": raw}, final=True)
+    assert re.search(r"[\u4e00-\u9fff]", str(caught.value)), caught.value
+    as_page = Fetched(URLS["page"], 200, {}, raw.body, RECEIVED)
+    assert not read_page(as_page).shown
+    obs = toutiao.parse(TOKEN, {"page": as_page, "posts": fetched("posts", feed(item("1", JUNE_10)))})
+    assert obs.live_name == "咸宁发布" and obs.latest_post_at is not None
+    with pytest.raises(TransientError, match="页面也未显示账号资料"):
+        toutiao.parse(TOKEN, {"page": as_page, "posts": fetched("posts", feed())}, final=True)

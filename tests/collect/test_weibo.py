@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from newmedia_audit.collect.base import Fetched
 from newmedia_audit.collect.weibo import WeiboCollector
-from newmedia_audit.errors import TransientError, UnrecognizedError, WallError
+from newmedia_audit.errors import CollectError, TransientError, UnrecognizedError, WallError
 from newmedia_audit.models import Status
 from newmedia_audit.timeparse import SHANGHAI
 
@@ -393,3 +394,20 @@ def test_the_real_no_content_answer_on_the_posts_call_is_no_posts_only_next_to_a
     zero = json.dumps(userinfo, ensure_ascii=False).encode()
     obs = real_parse(REAL_UID, zero, body)
     assert obs.status is Status.ok and obs.confirmed_empty and obs.latest_post_at is None
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REAL.iterdir() if p.suffix != ".md"))
+@pytest.mark.parametrize("role", ["profile", "posts"])
+def test_every_real_body_unchanged_in_either_role_is_read_or_refused_with_a_reason(
+    name: str, role: str
+) -> None:
+    """Each capture's raw bytes, as they are, in each role: an observation or a CollectError
+    with a Chinese reason, never a crash (the pyrepr file is not JSON: unrecognized)."""
+    bodies = {"profile": real("gottaegbert-userInfo.json"), "posts": real("gottaegbert-cards1.json")}
+    bodies[role] = real(name)
+    try:
+        obs = real_parse(REAL_UID, bodies["profile"], bodies["posts"])
+    except CollectError as exc:
+        assert re.search(r"[\u4e00-\u9fff]", str(exc)), exc
+    else:
+        assert obs.status is Status.ok
