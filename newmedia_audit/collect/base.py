@@ -81,3 +81,7 @@ class Collector(Protocol):
     # Optional, duck-typed (collect/fetch.py ``decided``):
     #   decisive(responses) -> bool: True when the responses so far decide the
     #   account although other required roles are missing or failed.
+    # Optional, duck-typed (collect/fetch.py ``follow_ups``):
+    #   follow_ups(account_id, responses) -> dict[str, str]: role -> absolute URL
+    #   of pages to open next in the same visit, asked once the required roles
+    #   are in (and again with what came in); parse then gets those roles too.

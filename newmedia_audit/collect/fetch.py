@@ -12,6 +12,16 @@ translated here, once, into the tool's own:
 
 Strategy on the browser path (platforms.md): capture the JSON the page
 loads itself; else request the endpoint from the page context.
+
+Follow-ups: once the required roles are in, a collector may name further
+pages to open in the same visit (optional ``follow_ups(account_id,
+responses) -> {role: absolute URL}``; a Sogou result without 最近文章 links
+to the account page, and such links expire within hours). The browser
+navigates its page there (``page.goto``: replay routing and the router's
+redirect following apply), httpx GETs them; the documents come back under
+those roles, for ``parse``. The collector is asked again with what came in
+(a live Sogou ``/link`` page is a script redirect the collector reads), at
+most ``MAX_FOLLOW_ROUNDS`` times, never twice for one URL.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -40,6 +50,9 @@ REPLAY_SETTLE_MAX = 1.0
 # Live: after the page loaded, how long with no role response before asking the
 # page context for the missing roles (real pages load their JSON a little later).
 LIVE_SETTLE = 5.0
+# How many times a visit asks the collector for follow-up pages (a link, then
+# the script redirect it may land on, then the page).
+MAX_FOLLOW_ROUNDS = 3
 
 _PAGE_FETCH = """async (url) => {
   const r = await fetch(url, {credentials: "include"});
@@ -115,6 +128,35 @@ def decided(collector: Collector, responses: Mapping[str, Fetched]) -> bool:
     account decides it alone; platforms.md). Collectors opt in with ``decisive``."""
     decisive = getattr(collector, "decisive", None)
     return bool(decisive is not None and decisive(responses))
+
+
+def follow_ups(collector: Collector, account_id: str, responses: Mapping[str, Fetched]) -> dict[str, str]:
+    """Pages the collector wants opened next in this visit (role -> absolute URL).
+
+    Collectors opt in with ``follow_ups``; most need none, and a collector
+    asks only when the responses call for it (the cheap path stays cheap).
+    """
+    method = getattr(collector, "follow_ups", None)
+    if method is None:
+        return {}
+    return dict(method(account_id, dict(responses)))
+
+
+def _pending(wanted: Mapping[str, str], opened: set[str]) -> dict[str, str]:
+    """The follow-ups not opened yet in this visit (no URL is opened twice)."""
+    return {role: url for role, url in wanted.items() if url and url not in opened}
+
+
+def chained(previous: Fetched | None, fetched: Fetched) -> Fetched:
+    """``fetched`` as the next hop of ``previous`` (a script redirect the collector
+    read): the earlier hop joins the redirect chain, so the evidence keeps the way."""
+    if previous is None:
+        return fetched
+    return replace(fetched, redirects=(*previous.redirects, previous.url, *fetched.redirects))
+
+
+def _follow_failed(role: str, url: str, why: str) -> TransientError:
+    return _transient("follow_up", f"未能打开 {role} 页面（{why}）：{url}")
 
 
 def _belongs(url: str, account_id: str) -> bool:
@@ -200,6 +242,8 @@ class BrowserFetcher:
             missing = [r for r in required if r not in capture.responses]
             if missing:
                 reason = await self._fetch_from_page(page, collector, account_id, capture, missing) or reason
+            if visit_error(capture.responses, required, reason) is None:
+                await self._follow(page, collector, account_id, capture)
             # "unusual" screenshots are the sweep's call, once it knows the outcome is
             # final (a failing try may yet be retried); the page stays until the next visit.
             shoot = self.session.pool.settings.screenshots == "all"
@@ -231,6 +275,38 @@ class BrowserFetcher:
             if fetched is not None:
                 capture.responses["page"] = fetched
         return ""
+
+    async def _follow(self, page: Any, collector: Collector, account_id: str, capture: _Capture) -> None:
+        """Open the collector's follow-up pages in the same page, each captured under its role.
+
+        Raises:
+            TransientError: a follow-up page could not be opened (the page is
+                fine; the session is kept).
+        """
+        opened: set[str] = set()
+        for _ in range(MAX_FOLLOW_ROUNDS):
+            wanted = _pending(follow_ups(collector, account_id, capture.responses), opened)
+            if not wanted:
+                return
+            for role, url in wanted.items():
+                opened.add(url)
+                try:
+                    fetched = await self._open(page, role, url)
+                except TransientError as exc:
+                    attach(exc, capture.responses)  # the search page is evidence too
+                    raise
+                capture.responses[role] = chained(capture.responses.get(role), fetched)
+
+    async def _open(self, page: Any, role: str, url: str) -> Fetched:
+        """Navigate to ``url`` and return its document (with the redirect chain)."""
+        try:
+            response = await page.goto(url, wait_until="load")
+        except PlaywrightError as exc:
+            raise _follow_failed(role, url, _first_line(exc)) from exc
+        fetched = await self._fetched(response) if response is not None else None
+        if fetched is None:
+            raise _follow_failed(role, url, "没有收到页面")
+        return fetched
 
     async def screenshot(self) -> bytes | None:
         """A screenshot of the page as the last visit left it (None when off or impossible)."""
@@ -414,7 +490,29 @@ class HttpxFetcher:
         missing = [r for r in required if r not in responses]
         if missing:
             raise attach(_transient("missing", f"没有 {', '.join(missing)} 的地址"), responses)
+        await self._follow(collector, account_id, responses)
         return Visit(responses)
+
+    async def _follow(self, collector: Collector, account_id: str, responses: dict[str, Fetched]) -> None:
+        """GET the collector's follow-up pages into ``responses`` (see the module docstring).
+
+        Raises:
+            TransientError: a follow-up page could not be fetched.
+        """
+        opened: set[str] = set()
+        for _ in range(MAX_FOLLOW_ROUNDS):
+            wanted = _pending(follow_ups(collector, account_id, responses), opened)
+            if not wanted:
+                return
+            opened.update(wanted.values())
+            roles = list(wanted)
+            results = await asyncio.gather(*(self._get(wanted[r]) for r in roles), return_exceptions=True)
+            for role, result in zip(roles, results, strict=True):
+                if isinstance(result, BaseException):
+                    if isinstance(result, CollectError):
+                        raise attach(result, responses)
+                    raise result
+                responses[role] = chained(responses.get(role), result)
 
     async def _get(self, url: str) -> Fetched:
         try:
