@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -324,11 +324,16 @@ class Store:
             )
         return [_decision(r) for r in rows]
 
-    def latest_decisions(self) -> list[Decision]:
-        """The newest decision per account and subject (the ones in force), oldest first."""
+    def latest_decisions(self, keys: Sequence[str] | None = None) -> list[Decision]:
+        """The newest decision per account and subject (the ones in force), oldest first;
+        only those of ``keys`` when given (a page of a list)."""
+        where, params = "", list(keys or ())
+        if keys is not None:
+            where = f"WHERE key IN ({','.join('?' * len(params))}) "
         rows = self.db.execute(
             f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE id IN "
-            "(SELECT MAX(id) FROM decisions GROUP BY key, subject) ORDER BY id"
+            f"(SELECT MAX(id) FROM decisions {where}GROUP BY key, subject) ORDER BY id",
+            params,
         )
         return [_decision(r) for r in rows]
 

@@ -1,0 +1,217 @@
+"""The review page's ASGI app (Starlette): routes and server-rendered Jinja2 pages.
+
+Pages: ``/`` (the current figures, 重新生成报告), ``/list/{review,fail,hits}``
+(filters, search, server-side paging) and ``/account?key=...`` (everything
+about one account and its decision forms). Everything is served by the app
+itself (no CDN, no build step); the one inline script and style are allowed
+by hash in the Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+from urllib.parse import unquote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..models import Reason, is_supported
+from . import present
+from .lists import LISTS, Filters, index_row, list_page
+from .security import Guard, content_security_policy
+from .state import Review, ReviewOptions
+
+MAX_POSTS = 50
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+CSS = _asset("review.css")
+SCRIPT = _asset("review.js")
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".removesuffix(".0") + "%"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("newmedia_audit.review", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    for name in present.__all__:
+        env.filters[name] = getattr(present, name)
+    env.globals.update(rate=_rate, lists=LISTS, css=Markup(CSS), script=Markup(SCRIPT))
+    return env
+
+
+ENV = _environment()
+
+
+def _reason_option(province: str) -> Any:
+    def label(list_name: str, value: str) -> str:
+        if list_name == "fail":
+            return present.reasons_text([value], province)
+        if list_name == "review":
+            return present.status_label(value)
+        return value
+
+    return label
+
+
+def officer_of(request: Request) -> str:
+    """The officer name remembered from the last decision made in this browser."""
+    return unquote(request.cookies.get("officer", ""))[:40]
+
+
+class Pages:
+    """The GET handlers; each reads through the shared Review state on the event loop."""
+
+    def __init__(self, review: Review) -> None:
+        self.review = review
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        review = self.review
+        base = {
+            "counts": self.counts(),
+            "pending": review.pending(),
+            "reported_through": review.reported_through(),
+            "csrf": review.csrf,
+            "province": review.province,
+            "as_of": review.as_of(),
+            "tab": "",
+            "message": "",
+            "error": "",
+            "reason_option": _reason_option(review.province),
+        }
+        html = ENV.get_template(template).render(**(base | context))
+        return HTMLResponse(html, status_code=status_code)
+
+    def counts(self) -> dict[str, int]:
+        from .lists import counts
+
+        return counts(self.review.store.db)
+
+    def message(self, status: int, title: str, error: str, back: str = "/") -> HTMLResponse:
+        return self.render("message.html", status_code=status, title=title, error=error, back=back)
+
+    async def home(self, request: Request) -> Response:
+        self.review.refresh()
+        message = "报告已重新生成。" if request.query_params.get("regenerated") else ""
+        return self.render(
+            "home.html", title="概览", tab="home", figures=self.review.figures(), message=message
+        )
+
+    async def list_view(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in LISTS:
+            return self.message(404, "没有这个列表", "请从上方选择 待复核、不合格 或 表述错误线索。")
+        self.review.refresh()
+        filters = Filters.from_query(request.query_params)
+        page = list_page(self.review.store.db, name, filters, self.review.options.page_size)
+        page.districts, page.platforms, page.reasons = self.review.facets(name)
+        decided = self.review.in_force_for(list({row["key"] for row in page.rows}))
+        return self.render("list.html", title=page.spec.title, tab=name, page=page, decided=decided)
+
+    async def account_view(self, request: Request) -> Response:
+        key = request.query_params.get("key", "")
+        return self.account_page(request, key)
+
+    def account_page(self, request: Request, key: str, *, status: int = 200, error: str = "") -> Response:
+        """The account's page (also re-drawn with an error after a refused decision)."""
+        review = self.review
+        review.refresh()
+        store = review.store
+        account = store.account(key) if key else None
+        if account is None:
+            return self.message(404, "没有这个账号", "该账号不在本次抽查的台账中。")
+        observation = store.observation(key)
+        verdict = store.verdict(key)
+        decisions = store.decisions(key)
+        current = {d.subject: d for d in decisions}
+        verdict_decision = current.get("verdict")
+        wording = current.get("wording")
+        evidence = observation.evidence if observation else []
+        files = [p for p in evidence if not any(q.startswith(p + "/") for q in evidence)]
+        links = [(p.rsplit("/", 1)[-1], url) for p in files if (url := present.evidence_url(p))]
+        screenshots = [url for name, url in links if name.lower().endswith((".jpg", ".jpeg", ".png"))]
+        posts = sorted(
+            observation.posts if observation else [],
+            key=lambda p: p.published_at.timestamp() if p.published_at else 0,
+            reverse=True,
+        )[:MAX_POSTS]
+        saved = request.query_params.get("saved", "")
+        return self.render(
+            "account.html",
+            status_code=status,
+            title=account.name,
+            tab="",
+            account=account,
+            observation=observation,
+            verdict=verdict,
+            supported=is_supported(account.platform),
+            row=index_row(store.db, key),
+            decisions=decisions,
+            base=decisions[-1].id if decisions else 0,
+            current_verdict=verdict_decision.value if verdict_decision else "review",
+            current_reason=verdict_decision.reason if verdict_decision else "",
+            wording_state=_wording_state(wording, verdict),
+            reason_codes=[r.value for r in Reason],
+            officer=officer_of(request),
+            files=links,
+            screenshots=screenshots,
+            posts=posts,
+            message=f"已保存（第 {saved} 号复核结论）。" if saved.isdigit() else "",
+            error=error,
+        )
+
+
+def _wording_state(decision: Any, verdict: Any) -> str:
+    if decision is not None and decision.value != "pending":
+        return "已确认" if decision.value == "confirm" else "已排除"
+    if verdict is not None and verdict.hits and all(h.dismissed for h in verdict.hits):
+        return "已排除"
+    return "待确认"
+
+
+def create_app(options: ReviewOptions, review: Review | None = None) -> Starlette:
+    """The review page over ``options.out_dir``.
+
+    Raises:
+        InputError: the directory has no finished sweep (no store or no verdicts).
+    """
+    review = review or Review(options)
+    pages = Pages(review)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        yield
+        review.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", pages.home),
+            Route("/list/{name}", pages.list_view),
+            Route("/account", pages.account_view),
+        ],
+        middleware=[Middleware(Guard, password=options.password, csp=content_security_policy(CSS, SCRIPT))],
+        lifespan=lifespan,
+    )
+    app.state.review = review
+    return app
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

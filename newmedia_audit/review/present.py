@@ -1,0 +1,93 @@
+"""How the review page words and links things: labels, times, highlighted hits, safe links.
+
+Pure functions used as Jinja filters. Every piece of platform text goes
+through ``markupsafe.escape`` (Jinja's autoescape does it for plain values;
+``highlight`` escapes each piece itself before adding its <mark> tags).
+Links to posts keep only http(s) URLs; evidence links only relative paths
+without ``..``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup, escape
+
+from ..models import Reason, platform_label, reason_label
+from ..report.labels import display_datetime, status_label, verdict_label
+from ..store import Decision
+
+__all__ = [
+    "decision_text",
+    "evidence_url",
+    "highlight",
+    "local_time",
+    "platform_label",
+    "reasons_text",
+    "safe_link",
+    "status_label",
+    "verdict_label",
+]
+
+WORDING_LABELS = {"confirm": "确认线索", "dismiss": "排除线索", "pending": "撤销（线索待确认）"}
+
+
+def reason_codes(reasons: str | Iterable[str]) -> list[str]:
+    """Reason codes from the index's ``;a;b;`` form or a list."""
+    items = reasons.split(";") if isinstance(reasons, str) else list(reasons)
+    return [r for r in items if r in Reason.__members__]
+
+
+def reasons_text(reasons: str | Iterable[str], province: str) -> str:
+    """Reason labels joined with 、 (unknown codes are left out)."""
+    return "、".join(reason_label(r, province) for r in reason_codes(reasons))
+
+
+def local_time(value: str | datetime | None) -> str:
+    """An ISO time or datetime as people read it in +08:00 (2022-06-20 12:00)."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return display_datetime(moment)
+
+
+def highlight(sentence: str, word: str) -> Markup:
+    """The sentence, escaped, with every occurrence of ``word`` inside <mark>."""
+    if not word:
+        return escape(sentence)
+    pieces = sentence.split(word)
+    marked = Markup("<mark>") + escape(word) + Markup("</mark>")
+    return marked.join(escape(p) for p in pieces)
+
+
+def safe_link(url: str) -> str | None:
+    """The URL when it is an absolute http(s) link, else None (javascript:, data:, relative...)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def evidence_url(path: str) -> str | None:
+    """The page's URL of an evidence file (relative to OUTDIR), or None for a path that
+    is absolute, climbs with ``..`` or lies outside ``evidence/``."""
+    parts = path.replace("\\", "/").split("/")
+    if not path or path.startswith(("/", "\\")) or ".." in parts or parts[0] != "evidence":
+        return None
+    return "/" + quote("/".join(parts), safe="/._-~")
+
+
+def decision_text(decision: Decision, province: str) -> str:
+    """What a decision made the account, in the page's words."""
+    if decision.subject == "wording":
+        return WORDING_LABELS.get(decision.value, decision.value)
+    if decision.value == "fail":
+        return f"不合格：{reasons_text([decision.reason], province)}"
+    if decision.value == "review":
+        return "待复核（撤销人工结论）"
+    return verdict_label(decision.value)

@@ -1,0 +1,152 @@
+"""What every request of the review page shares: the store, settings, base overrides, tokens.
+
+One Store connection serves the page; handlers are coroutines that use it
+on the event loop only, so no two requests share a transaction (a decision
+is one short transaction). Long jobs (重新生成报告) open their own connection
+in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..pipeline import STATE_FILE
+from ..rules.overrides import Override, read_overrides
+from ..settings import load_settings
+from ..store import Decision, Store
+from . import index
+from .decisions import CLEARED, OVERRIDES_FILE, render_overrides, write_overrides
+
+REPORTED_KEY = "review.reported_through"
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """How ``newmedia-audit review`` was started."""
+
+    out_dir: Path
+    password: str | None = None
+    config: Path | None = None  # rules TOML for 重新生成报告 (as ``report --config``)
+    page_size: int = 50
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _base_overrides(store: Store, out_dir: Path) -> Path | None:
+    """The sweep's own overrides file (``sweep --overrides``), unless it is the page's file."""
+    saved = store.meta_json("inputs")
+    path = saved.get("overrides") if isinstance(saved, dict) else None
+    if not path:
+        return None
+    base = Path(path)
+    ours = out_dir / OVERRIDES_FILE
+    if ours.exists() and base.exists() and base.resolve() == ours.resolve():
+        return None
+    return base
+
+
+class Review:
+    """The page's shared state over one sweep's output directory."""
+
+    def __init__(self, options: ReviewOptions) -> None:
+        self.out_dir = Path(options.out_dir)
+        self.options = options
+        state = self.out_dir / STATE_FILE
+        if not state.is_file():
+            raise InputError(f"目录 {self.out_dir} 中没有 {STATE_FILE}，请先运行 sweep。")
+        self.store = Store(state)
+        if self.store.db.execute("SELECT COUNT(*) FROM verdicts").fetchone()[0] == 0:
+            self.store.close()
+            raise InputError(f"{state} 中尚无判定结果，请先运行 sweep 或 report。")
+        self.settings = load_settings(options.config)
+        self.province = self.settings.province
+        self.csrf = secrets.token_urlsafe(32)
+        self.regenerating = False
+        self._facets: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        self.base_path = self._adopt_overrides_file()
+        self.base: list[Override] = read_overrides(self.base_path) if self.base_path else []
+        index.ensure(self.store, self.out_dir)
+        write_overrides(self.out_dir, self.store.latest_decisions(), self.base)
+
+    def _adopt_overrides_file(self) -> Path | None:
+        """Keep a hand-made OUTDIR/overrides.csv: the page rewrites that file, so a foreign
+        one is renamed first and, when the sweep used it, carried over as the base rows."""
+        base = _base_overrides(self.store, self.out_dir)
+        ours = self.out_dir / OVERRIDES_FILE
+        if not ours.exists():
+            return base
+        saved = self.store.meta_json("inputs")
+        swept_with = saved.get("overrides") if isinstance(saved, dict) else None
+        expected = render_overrides(self.store.latest_decisions(), read_overrides(base) if base else [])
+        if ours.read_bytes() == expected:
+            return base
+        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+        kept = ours.with_name(f"overrides.before-review-{stamp}.csv")
+        ours.rename(kept)
+        _say(f"提示：{ours} 不是复核页面写入的，已改名为 {kept.name} 保留。")
+        if swept_with and Path(swept_with).resolve() == ours.resolve():
+            return kept
+        return base
+
+    # -- freshness of what the page shows ---------------------------------------
+    def refresh(self) -> None:
+        """Rebuild the listing index when the reports were rewritten outside the page."""
+        if self.regenerating:
+            return  # the regeneration rebuilds it when it is done
+        if index.ensure(self.store, self.out_dir):
+            self._facets.clear()
+
+    def facets(self, name: str) -> tuple[list[str], list[str], list[str]]:
+        from .lists import facets
+
+        if name not in self._facets:
+            self._facets[name] = facets(self.store.db, name)
+        return self._facets[name]
+
+    def forget_facets(self) -> None:
+        self._facets.clear()
+
+    # -- what the header and the overview need -----------------------------------
+    def reported_through(self) -> int:
+        """The newest decision id the last 重新生成报告 took into account (0: none)."""
+        return int(self.store.get_meta(REPORTED_KEY) or 0)
+
+    def pending(self) -> int:
+        """Decisions made since the last regeneration (not yet in the reports)."""
+        row = self.store.db.execute(
+            "SELECT COUNT(*) FROM decisions WHERE id > ?", (self.reported_through(),)
+        ).fetchone()
+        return int(row[0])
+
+    def figures(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.out_dir / "results.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def as_of(self) -> str:
+        saved = self.store.meta_json("inputs")
+        return str(saved.get("as_of", "")) if isinstance(saved, dict) else ""
+
+    def in_force_for(self, keys: list[str]) -> dict[str, list[Decision]]:
+        """The decisions in force (undos left out) of the given accounts, per account."""
+        out: dict[str, list[Decision]] = {}
+        if not keys:
+            return out
+        for decision in self.store.latest_decisions(keys):
+            if decision.value not in CLEARED:
+                out.setdefault(decision.key, []).append(decision)
+        return out
+
+    def close(self) -> None:
+        self.store.close()
