@@ -470,6 +470,37 @@ def _toutiao(s: Scenario) -> list[Entry]:
 # --- wechat (Sogou account search) -----------------------------------------------------
 
 
+def wechat_profile_url(wechat_id: str, at: datetime) -> str:
+    """The account page a Sogou result links to, in its direct form (signature made up)."""
+    signature = f"{_digits(wechat_id, 12)}*{_digits(wechat_id[::-1], 10)}-Vw=="
+    return f"http://mp.weixin.qq.com/profile?src=3&timestamp={epoch(at)}&ver=1&signature={signature}"
+
+
+def sogou_link_url(wechat_id: str) -> str:
+    """Sogou's ``/link?url=…`` that redirects to the account page (newer result pages)."""
+    token = f"dn9a_-gY295K0Rci_xozVXfdMkSQTLW6cwJThYulHEtVjXrGTiVgS{_digits(wechat_id, 16)}"
+    return f"https://weixin.sogou.com/link?url={token}&type=1&query={quote(wechat_id, safe='')}"
+
+
+def _wechat_account_page(s: Scenario) -> tuple[str, list[Entry]]:
+    """The link a result without 最近文章 gives, and the entries that serve it.
+
+    An account that never posted shows an empty ``msgList`` there. The link
+    is the direct form or the ``/link`` redirect to it, by account.
+    """
+    at = s.received_at + timedelta(seconds=1)
+    profile = wechat_profile_url(s.account_id, s.received_at)
+    page = templates.mp_profile_page(s.account_id, s.live_name, s.subject, [])
+    entries = [har_entry(profile, at, body=page)]
+    if int(_digits(s.account_id, 4)) % 2 == 0:
+        return profile, entries
+    link = sogou_link_url(s.account_id)
+    return "/" + link.split("/", 3)[3], [
+        har_entry(link, at, status=302, body="", mime_type=HTML, redirect_url=profile),
+        *entries,
+    ]
+
+
 def _wechat(s: Scenario) -> list[Entry]:
     wid = s.account_id
     at = s.received_at
@@ -496,6 +527,8 @@ def _wechat(s: Scenario) -> list[Entry]:
         for d in s.decoys
     ]
     latest = _latest(s.posts) if s.state is State.ok else None
+    # No 最近文章 block: the result's account page is the second source (platforms.md).
+    link, account_page = ("", []) if latest else _wechat_account_page(s)
     results.append(
         templates.SogouResult(
             name=s.live_name,
@@ -504,13 +537,15 @@ def _wechat(s: Scenario) -> list[Entry]:
             intro=f"{s.subject}官方微信公众号，发布政务信息，提供便民服务。",
             article_title=latest.text if latest else "",
             article_epoch=epoch(latest.published_at) if latest else None,
+            account_link=link,
+            auth_script=int(_digits(wid + "|auth", 3)) % 2 == 1,  # the real label form, for some
         )
     )
     entries: list[Entry] = []
     if s.flaky is Flaky.http_503:
         entries.append(_flake(url, at))
     entries.append(har_entry(url, at, body=templates.sogou_results_page(wid, results)))
-    return entries
+    return entries + account_page
 
 
 _BUILDERS: dict[Platform, Callable[[Scenario], list[Entry]]] = {

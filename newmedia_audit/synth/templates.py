@@ -108,33 +108,47 @@ class SogouResult:
     intro: str = ""
     article_title: str = ""  # empty: no 最近文章 block
     article_epoch: int | None = None
+    # The name and image links to the account page ("": a placeholder link):
+    # the page itself or Sogou's /link?url=… redirect (platforms.md).
+    account_link: str = ""
+    # The certification label written by a script, as real pages do
+    # (``authname('2')`` then 认证：); False writes the label out (微信认证：).
+    auth_script: bool = False
+    highlight: bool = False  # the name wrapped in Sogou's highlight markup
 
 
 _SOGOU_HEAD = (
     '<!DOCTYPE html><html><head><meta charset="utf-8">'
     "<title>{query}的相关微信公众号 – 搜狗微信搜索</title>"
     "<script>function timeConvert(t){{var d=new Date(parseInt(t,10)*1000);"
-    "return d.getFullYear()+'-'+(d.getMonth()+1)+'-'+d.getDate();}}</script>"
+    "return d.getFullYear()+'-'+(d.getMonth()+1)+'-'+d.getDate();}}"
+    "function authname(t){{return t=='2'?'微信':'';}}</script>"
     "</head><body>"
 )
+# The certification label of real pages (platforms.md): the text 微信认证 is not in the HTML.
+AUTH_SCRIPT_LABEL = "<script>document.write(authname('2'))</script>认证："
 
 
 def _sogou_item(index: int, result: SogouResult) -> str:
+    link = escape(result.account_link or f"https://weixin.sogou.com/link?type=1&n={index}")
+    name = escape(result.name)
+    if result.highlight:
+        name = f"<em><!--red_beg-->{name}<!--red_end--></em>"
+    label = AUTH_SCRIPT_LABEL if result.auth_script else "微信认证："
     parts = [
         f'<li id="sogou_vr_11002301_box_{index}" d="oIWsFt{index:04d}">',
         '<div class="gzh-box2"><div class="img-box">'
-        f'<a target="_blank" uigs="account_image_{index}" href="https://weixin.sogou.com/link?type=1&amp;n={index}">'
+        f'<a target="_blank" uigs="account_image_{index}" href="{link}">'
         "<span></span></a></div>",
         '<div class="txt-box">',
-        f'<p class="tit"><a target="_blank" uigs="account_name_{index}" '
-        f'href="https://weixin.sogou.com/link?type=1&amp;n={index}">{escape(result.name)}</a></p>',
+        f'<p class="tit"><a target="_blank" uigs="account_name_{index}" href="{link}">{name}</a></p>',
         f'<p class="info">微信号：<label name="em_weixinhao">{escape(result.wechat_id)}</label></p>',
         "</div></div>",
     ]
     if result.intro:
         parts.append(f"<dl><dt>功能介绍：</dt><dd>{escape(result.intro)}</dd></dl>")
     if result.subject:
-        parts.append(f'<dl><dt>微信认证：</dt><dd><i class="identify"></i>{escape(result.subject)}</dd></dl>')
+        parts.append(f'<dl><dt>{label}</dt><dd><i class="identify"></i>{escape(result.subject)}</dd></dl>')
     if result.article_title and result.article_epoch is not None:
         parts.append(
             "<dl><dt>最近文章：</dt><dd>"
@@ -167,4 +181,60 @@ def sogou_antispider_page() -> str:
         '需要您协助验证。</p><form name="authform" method="POST" id="seccodeForm">'
         '<img id="seccodeImage" src="util/seccode.php"><input type="text" id="seccodeInput">'
         "</form></div></body></html>"
+    )
+
+
+@dataclass(frozen=True)
+class MpMessage:
+    """One message of an account page's ``msgList``."""
+
+    id: int
+    epoch: int  # comm_msg_info.datetime, epoch seconds
+    title: str
+    link: str  # content_url as the page writes it (relative ``/s?…``)
+
+
+def _msg_list(messages: Sequence[MpMessage]) -> str:
+    items = [
+        {
+            "app_msg_ext_info": {
+                "author": "",
+                "content": "",
+                "content_url": escape(m.link, quote=False),
+                "copyright_stat": 100,
+                "digest": "",
+                "is_multi": 0,
+                "multi_app_msg_item_list": [],
+                "title": m.title,
+            },
+            "comm_msg_info": {"content": "", "datetime": m.epoch, "id": m.id, "status": 2, "type": 49},
+        }
+        for m in messages
+    ]
+    # Inside a <script>: no "</" may end it early.
+    return json.dumps({"list": items}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def mp_profile_page(wechat_id: str, name: str, subject: str, messages: Sequence[MpMessage]) -> str:
+    """mp.weixin.qq.com/profile?src=3&…: the account page a Sogou result links to.
+
+    Shaped like the real captures (real-samples/wechat/*profile-history*):
+    the account named in ``var name`` and the 微信号 line, its last messages in
+    ``var msgList`` (an empty list for an account that never posted).
+    """
+    account = escape(wechat_id)
+    return (
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        f'<title>{escape(name)} </title></head><body class="zh_CN ">'
+        '<div class="page_profile_info"><div class="profile_info_area">'
+        f'<strong class="profile_nickname">{escape(name)}</strong>'
+        f'<p class="profile_account">微信号: {account}</p>'
+        '<ul class="profile_desc"><li><label class="profile_desc_label">帐号主体</label>'
+        f'<div class="profile_desc_value">{escape(subject)}</div></li></ul></div>'
+        '<div class="weui_category_title">最近10条群发</div><div class="weui_msg_card_list" id="history"></div>'
+        '<div class="msg_card_tips">仅显示最近10条群发</div></div>'
+        '<script type="text/javascript">'
+        f'var name="{account}"||"{escape(name)}";'
+        f"var msgList = {_msg_list(messages)};"
+        "</script></body></html>"
     )

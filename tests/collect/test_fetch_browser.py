@@ -14,10 +14,12 @@ import httpx
 import pytest
 
 from newmedia_audit.collect.browser import BrowserPool
-from newmedia_audit.collect.fetch import BrowserFetcher, HttpxFetcher
+from newmedia_audit.collect.fetch import BrowserFetcher, HttpxFetcher, Visit
 from newmedia_audit.collect.replay import HarCorpus, ReplayTransport
+from newmedia_audit.collect.wechat import WechatCollector
 from newmedia_audit.errors import TransientError, WallError
 from newmedia_audit.settings import BrowserSettings
+from newmedia_audit.synth.templates import MpMessage, SogouResult, mp_profile_page, sogou_results_page
 
 from .conftest import T0, FakeCollector, account_entries, api_url, entry, fake_page, page_url
 
@@ -513,3 +515,101 @@ def test_screenshot_of_a_hung_page_gives_up_after_the_page_timeout() -> None:
 
     # Without the bound the capture waits forever: fail instead of hanging the suite.
     assert asyncio.run(asyncio.wait_for(shoot(), 60)) is None
+
+
+# -- follow-ups: a Sogou result without 最近文章 is followed to its account page --------------
+
+WXID = "gzabc"
+SEARCH = WechatCollector().page_url(WXID)
+LINK = "https://weixin.sogou.com/link?url=dn9a_-gY295K0Rci&type=1&query=gzabc"
+PROFILE = "http://mp.weixin.qq.com/profile?src=3&timestamp=1655690400&ver=1&signature=Ab*cD-e=="
+JUNE_19 = 1655640000  # 2022-06-19T20:00:00+08:00
+
+
+def wechat_entries(*, latest: bool = False, with_profile: bool = True) -> list[dict]:
+    """Sogou's search page for WXID, its /link redirect and the account page (one message)."""
+    result = SogouResult(
+        name="测试发布",
+        wechat_id=WXID,
+        subject="测试市人民政府办公室",
+        article_title="防汛通知" if latest else "",
+        article_epoch=JUNE_19 if latest else None,
+        account_link="/link?url=dn9a_-gY295K0Rci&type=1&query=gzabc",
+        auth_script=True,
+    )
+    entries = [entry(SEARCH, sogou_results_page(WXID, [result]))]
+    if with_profile:
+        message = MpMessage(1000000727, JUNE_19, "防汛通知", "/s?timestamp=1&src=3&ver=1&signature=x")
+        entries += [
+            entry(LINK, "", status=302, redirect=PROFILE),
+            entry(PROFILE, mp_profile_page(WXID, "测试发布", "测试市人民政府办公室", [message])),
+        ]
+    return entries
+
+
+async def wechat_httpx_visit(entries: list[dict]) -> Visit:
+    async with httpx.AsyncClient(transport=ReplayTransport(corpus_of(entries))) as client:
+        return await HttpxFetcher(client).visit(WechatCollector(), WXID)
+
+
+async def wechat_browser_visit(entries: list[dict]) -> Visit:
+    async with BrowserPool(browser_settings(), corpus=corpus_of(entries)) as pool:
+        session = pool.session("wechat")
+        try:
+            return await BrowserFetcher(session).visit(WechatCollector(), WXID)
+        finally:
+            await session.close()
+
+
+def assert_followed_to_the_account_page(visit: Visit) -> None:
+    assert set(visit.responses) == {"page", "profile"}
+    profile = visit.responses["profile"]
+    assert (profile.url, profile.redirects) == (PROFILE, (LINK,))
+    observation = WechatCollector().parse(WXID, visit.responses)
+    assert observation.latest_post_at is not None
+    assert observation.latest_post_at.isoformat() == "2022-06-19T20:00:00+08:00"
+    assert observation.subject == "测试市人民政府办公室" and not observation.confirmed_empty
+
+
+def test_httpx_follows_a_result_without_latest_article_to_its_account_page() -> None:
+    assert_followed_to_the_account_page(asyncio.run(wechat_httpx_visit(wechat_entries())))
+
+
+@pytest.mark.browser
+def test_browser_follows_a_result_without_latest_article_to_its_account_page() -> None:
+    assert_followed_to_the_account_page(asyncio.run(wechat_browser_visit(wechat_entries())))
+
+
+@pytest.mark.parametrize("path", ["httpx", pytest.param("browser", marks=pytest.mark.browser)])
+def test_a_result_with_latest_article_opens_no_second_page(path: str) -> None:
+    visit_of = wechat_httpx_visit if path == "httpx" else wechat_browser_visit
+    visit = asyncio.run(visit_of(wechat_entries(latest=True, with_profile=False)))
+    assert set(visit.responses) == {"page"}
+
+
+@pytest.mark.parametrize("path", ["httpx", pytest.param("browser", marks=pytest.mark.browser)])
+def test_an_account_page_the_corpus_cannot_serve_fails_the_visit_with_the_search_page_kept(path: str) -> None:
+    visit_of = wechat_httpx_visit if path == "httpx" else wechat_browser_visit
+    with pytest.raises(TransientError) as info:
+        asyncio.run(visit_of(wechat_entries(with_profile=False)))
+    assert "page" in info.value.responses  # type: ignore[attr-defined]
+
+
+def test_follow_ups_are_asked_again_and_never_open_a_url_twice() -> None:
+    """A collector whose follow-up lands on a page naming the next one; then one naming itself."""
+    hops = ["https://fake.test/hop/1", "https://fake.test/hop/2"]
+
+    class Hopping(FakeCollector):
+        def follow_ups(self, account_id: str, responses: dict) -> dict[str, str]:
+            hop = responses.get("hop")
+            return {"hop": hop.text() if hop is not None else hops[0]}
+
+    entries = account_entries("1") + [entry(hops[0], hops[1]), entry(hops[1], hops[1])]
+    visit = asyncio.run(_httpx_visit_of(Hopping(), entries))
+    assert visit.responses["hop"].url == hops[1]
+    assert visit.responses["hop"].redirects == (hops[0],)  # the earlier hop joins the chain
+
+
+async def _httpx_visit_of(collector: FakeCollector, entries: list[dict]) -> Visit:
+    async with httpx.AsyncClient(transport=ReplayTransport(corpus_of(entries))) as client:
+        return await HttpxFetcher(client).visit(collector, "1")

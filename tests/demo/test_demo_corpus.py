@@ -1,22 +1,25 @@
 """The seed-001 demo corpus: each account's situation is true on its platform.
 
 Checked two ways: by reading the HAR's bodies directly, and by replaying the
-corpus (a minimal matcher with design.md's identifying parameters) through the
-platform collectors' pure parsers.
+corpus (a minimal matcher with design.md's exact-URL-first rule, identifying
+parameters and redirects) through the platform collectors' pure parsers, with
+the follow-up pages they ask for.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
 from newmedia_audit.collect.base import Fetched
+from newmedia_audit.collect.fetch import follow_ups
 from newmedia_audit.collect.platforms import collector_for
 from newmedia_audit.demo import build_demo, demo_accounts
 from newmedia_audit.errors import TransientError
@@ -79,8 +82,13 @@ def test_every_entry_is_a_request_of_platforms_md_served_with_the_right_type(cor
         r"https://www\.douyin\.com/aweme/v1/web/user/profile/other/\?sec_user_id=MS4wLjABAAAA[\w-]+&device_platform=webapp&aid=6383",
         r"https://www\.douyin\.com/aweme/v1/web/aweme/post/\?sec_user_id=MS4wLjABAAAA[\w-]+&max_cursor=0&count=18&aid=6383",
         r"https://www\.toutiao\.com/c/user/token/MS4wLjABAAAA[\w-]+/",
-        r"https://www\.toutiao\.com/api/pc/list/feed\?category=profile_all&token=MS4wLjABAAAA[\w-]+&max_behot_time=0&aid=24",
+        # The toutiao user feed (/api/pc/list/feed in corpora made before issue 15).
+        r"https://www\.toutiao\.com/api/pc/list/(user/)?feed\?category=profile_all&token=MS4wLjABAAAA[\w-]+"
+        r"&max_behot_time=0&aid=24(&app_name=toutiao_web)?",
         r"https://weixin\.sogou\.com/weixin\?type=1&query=[\w-]+",
+        # A never-updated account's result links to its account page, directly or via /link.
+        r"https://weixin\.sogou\.com/link\?url=[\w-]+&type=1&query=[\w-]+",
+        r"http://mp\.weixin\.qq\.com/profile\?src=3&timestamp=\d+&ver=1&signature=[\w*=-]+",
     )
     for entry in corpus:
         url = entry["request"]["url"]
@@ -118,6 +126,31 @@ def test_never_updated_accounts_are_found_without_a_latest_article(
         assert name in li and "最近文章" not in li and _epoch_date(li) is None, name
 
 
+def test_never_updated_accounts_link_to_an_account_page_with_an_empty_message_list(
+    corpus: list[dict], accounts: list[Account]
+) -> None:
+    get = _server(corpus)
+    forms = set()
+    for name in NEVER:
+        account = _wechat(accounts, name)
+        li = _result_of(_sogou_page(corpus, account.account_id), account.account_id)
+        link = html.unescape(re.search(r'<p class="tit"><a [^>]*href="([^"]+)"', li).group(1))
+        forms.add(urlsplit(link).path)
+        page = get(urljoin("https://weixin.sogou.com/", link))
+        assert urlsplit(page.url).path == "/profile", name
+        assert f'var name="{account.account_id}"' in page.text(), name
+        assert re.search(r"var msgList = \{\"list\":\[\]\};", page.text()), name
+    assert forms == {"/profile", "/link"}  # both forms Sogou hands out
+
+
+def test_some_results_write_the_certification_label_with_a_script_as_real_pages_do(
+    corpus: list[dict], accounts: list[Account]
+) -> None:
+    pages = [_sogou_page(corpus, a.account_id) for a in accounts if a.platform == "wechat"]
+    scripted = sum("<dt><script>document.write(authname('2'))</script>认证：</dt>" in p for p in pages)
+    assert 0 < scripted < len(pages)
+
+
 def test_serious_errors_are_recent_titles_with_a_wrong_form(
     corpus: list[dict], accounts: list[Account]
 ) -> None:
@@ -141,7 +174,7 @@ def test_no_other_account_shows_a_wrong_form(corpus: list[dict], accounts: list[
 def test_transient_faults_and_traps_are_present(corpus: list[dict]) -> None:
     statuses = Counter(e["response"]["status"] for e in corpus)
     assert statuses[503] >= 3
-    feeds = [e for e in corpus if "/api/pc/list/feed" in e["request"]["url"]]
+    feeds = [e for e in corpus if re.search(r"/api/pc/list/(user/)?feed", e["request"]["url"])]
     by_url: dict[str, list[int]] = defaultdict(list)
     for entry in feeds:
         by_url[entry["request"]["url"]].append(len(json.loads(entry["response"]["content"]["text"])["data"]))
@@ -174,12 +207,24 @@ def _server(corpus: list[dict]) -> Callable[[str], Fetched]:
         queues[_key(entry["request"]["url"])].append(entry)
     served: Counter[tuple] = Counter()
 
-    def get(url: str) -> Fetched:
-        key = _key(url)
-        entries = queues[key]
+    exact: dict[str, list[dict]] = defaultdict(list)
+    for entry in corpus:
+        exact[entry["request"]["url"]].append(entry)
+
+    def one(url: str) -> dict:
+        key: tuple = ("exact", url) if url in exact else _key(url)
+        entries = exact[url] if url in exact else queues[key]
         assert entries, f"no entry for {url}"
         entry = entries[min(served[key], len(entries) - 1)]
         served[key] += 1
+        return entry
+
+    def get(url: str) -> Fetched:
+        chain: list[str] = []
+        entry = one(url)
+        while 300 <= entry["response"]["status"] < 400:
+            chain.append(entry["request"]["url"])
+            entry = one(urljoin(entry["request"]["url"], entry["response"]["redirectURL"]))
         headers = {h["name"].lower(): h["value"] for h in entry["response"]["headers"]}
         return Fetched(
             url=entry["request"]["url"],
@@ -187,6 +232,7 @@ def _server(corpus: list[dict]) -> Callable[[str], Fetched]:
             headers=headers,
             body=entry["response"]["content"]["text"].encode("utf-8"),
             received_at=datetime.fromisoformat(entry["startedDateTime"]),
+            redirects=tuple(chain),
         )
 
     return get
@@ -197,6 +243,8 @@ def _observe(get: Callable[[str], Fetched], account: Account, tries: int = 3) ->
     for attempt in range(tries):
         try:
             responses = {role: get(url) for role, url in collector.api_urls(account.account_id).items()}
+            for role, url in follow_ups(collector, account.account_id, responses).items():
+                responses[role] = get(url)
             return collector.parse(account.account_id, responses, final=attempt == tries - 1)  # type: ignore[call-arg]
         except TransientError:
             if attempt == tries - 1:
