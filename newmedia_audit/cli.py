@@ -177,6 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument(
         "--browsers-dir", type=Path, default=Path("browsers"), help="登录状态目录 / login states"
     )
+
+    review = sub.add_parser(
+        "review",
+        help="打开人工复核页面 / serve the officer review page",
+        description="在浏览器中复核待复核账号、不合格账号和表述错误线索；结论写入状态库和 OUTDIR/overrides.csv，"
+        "可一键重新生成报告。按 Ctrl-C 停止。\n"
+        "Serve a page to decide review cases and wording hits; decisions go to the store and "
+        "OUTDIR/overrides.csv. Ctrl-C stops it.",
+    )
+    review.add_argument("dir", type=_existing_dir, help="抽查输出目录 / a sweep's output dir")
+    review.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）/ bind address")
+    review.add_argument("--port", type=int, default=8765, help="端口（默认 8765）/ port")
+    review.add_argument(
+        "--password",
+        help="访问密码；非本机地址必填，也可用环境变量 NEWMEDIA_AUDIT_REVIEW_PASSWORD / password",
+    )
+    review.add_argument("--config", type=_existing_file, help="规则 TOML（重新生成报告用）/ rules file")
     return parser
 
 
@@ -199,6 +216,10 @@ def _run(args: argparse.Namespace) -> int:
         from .doctor import doctor_command
 
         return doctor_command(args)
+    if args.command == "review":
+        from .review.server import serve
+
+        return serve(args.dir, host=args.host, port=args.port, password=args.password, config=args.config)
     raise UsageError("请指定命令 / a command is required: sweep, report, demo, login")
 
 

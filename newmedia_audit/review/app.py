@@ -19,13 +19,14 @@ from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..models import Reason, is_supported
 from . import present
+from .actions import Actions
 from .lists import LISTS, Filters, index_row, list_page
-from .security import Guard, content_security_policy
+from .security import MAX_FORM_BYTES, Guard, content_security_policy
 from .state import Review, ReviewOptions
 
 MAX_POSTS = 50
@@ -194,6 +195,7 @@ def create_app(options: ReviewOptions, review: Review | None = None) -> Starlett
     """
     review = review or Review(options)
     pages = Pages(review)
+    actions = Actions(pages)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
@@ -205,13 +207,12 @@ def create_app(options: ReviewOptions, review: Review | None = None) -> Starlett
             Route("/", pages.home),
             Route("/list/{name}", pages.list_view),
             Route("/account", pages.account_view),
+            Route("/decide", actions.decide, methods=["POST"]),
+            Route("/evidence/{path:path}", actions.evidence),
         ],
         middleware=[Middleware(Guard, password=options.password, csp=content_security_policy(CSS, SCRIPT))],
         lifespan=lifespan,
+        max_body_size=MAX_FORM_BYTES,
     )
     app.state.review = review
     return app
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,122 @@
+"""The review page's POST handlers (decisions) and the evidence download.
+
+Every POST is checked for the page's CSRF token before anything else (403).
+A decision is one transaction in the store; the form carries the id of the
+account's newest decision when the page was drawn, so a decision made on a
+stale page (someone decided the account in between) is refused (409) and
+the page redrawn with the message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..models import Verdict
+from ..store import Decision, StaleDecision
+from .decisions import VERDICT, DecisionError, in_force, make_decision, record
+from .evidence import evidence_response, resolve_evidence
+from .present import decision_text, reasons_text, verdict_label
+from .security import MAX_FORM_BYTES, csrf_ok, parse_form
+
+if TYPE_CHECKING:
+    from .app import Pages
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class FormRefused(Exception):
+    """A POST that is not one of the page's forms: no token, wrong type, too large."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+async def read_form(request: Request, token: str) -> dict[str, str]:
+    """The form of a POST, after its CSRF token was checked.
+
+    Raises:
+        FormRefused: 413 for a body over the limit, 403 without the page's token.
+    """
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise FormRefused(413, "提交的内容过大。")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    form = parse_form(body) if media == FORM_TYPE else {}
+    if not csrf_ok(form, token):
+        raise FormRefused(403, "请求缺少有效的页面令牌（CSRF），已拒绝。请刷新页面后重新提交。")
+    return form
+
+
+def describe_before(subject: str, verdict: Verdict | None, current: Decision | None, province: str) -> str:
+    """What the account was, for the decision history: the verdict, or the hits' state."""
+    if subject == VERDICT:
+        if verdict is None:
+            text = "尚未判定"
+        else:
+            text = verdict_label(verdict.verdict)
+            if verdict.reasons:
+                text += "：" + reasons_text([r.value for r in verdict.reasons], province)
+    else:
+        hits = verdict.hits if verdict else []
+        text = f"线索 {len(hits)} 条，" + ("已排除" if hits and all(h.dismissed for h in hits) else "待确认")
+    if current is not None:
+        text += f"（人工：{decision_text(current, province)}）"
+    return text
+
+
+class Actions:
+    """POST /decide and GET /evidence/{path}."""
+
+    def __init__(self, pages: Pages) -> None:
+        self.pages = pages
+        self.review = pages.review
+
+    def refused(self, exc: FormRefused) -> Response:
+        return self.pages.message(exc.status, "无法提交", str(exc))
+
+    async def decide(self, request: Request) -> Response:
+        review = self.review
+        try:
+            form = await read_form(request, review.csrf)
+        except FormRefused as exc:
+            return self.refused(exc)
+        key = form.get("key", "")
+        account = review.store.account(key) if key else None
+        if account is None:
+            return self.pages.message(404, "没有这个账号", "该账号不在本次抽查的台账中。")
+        try:
+            base = int(form.get("base", ""))
+        except ValueError:
+            return self.pages.account_page(request, key, status=400, error="表单不完整，请刷新页面后重试。")
+        subject = form.get("subject", "")
+        current = in_force(review.store.decisions(key)).get(subject)
+        verdict = review.store.verdict(key)
+        try:
+            decision = make_decision(
+                account,
+                subject,
+                form.get("value", ""),
+                officer=form.get("officer", ""),
+                reason=form.get("reason", ""),
+                note=form.get("note", ""),
+                before=describe_before(subject, verdict, current, review.province),
+            )
+            saved = record(review.store, review.out_dir, decision, expected_last=base, base=review.base)
+        except DecisionError as exc:
+            return self.pages.account_page(request, key, status=400, error=str(exc))
+        except StaleDecision as exc:
+            return self.pages.account_page(request, key, status=409, error=str(exc))
+        response = RedirectResponse(f"/account?key={quote(key, safe='')}&saved={saved.id}", status_code=303)
+        response.set_cookie("officer", quote(saved.officer), httponly=True, samesite="strict")
+        return response
+
+    async def evidence(self, request: Request) -> Response:
+        target = resolve_evidence(self.review.out_dir, request.path_params["path"])
+        if target is None:
+            return self.pages.message(404, "没有这个证据文件", "只能查看本次抽查 evidence 目录中的文件。")
+        return evidence_response(target)
