@@ -1,4 +1,4 @@
-"""The review page's POST handlers (decisions) and the evidence download.
+"""The review page's POST handlers (decisions, 重新生成报告) and the evidence download.
 
 Every POST is checked for the page's CSRF token before anything else (403).
 A decision is one transaction in the store; the form carries the id of the
@@ -12,15 +12,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..errors import NewmediaAuditError
 from ..models import Verdict
 from ..store import Decision, StaleDecision
-from .decisions import VERDICT, DecisionError, in_force, make_decision, record
+from .decisions import VERDICT, DecisionError, in_force, make_decision, record, write_overrides
 from .evidence import evidence_response, resolve_evidence
 from .present import decision_text, reasons_text, verdict_label
+from .regenerate import regenerate_reports
 from .security import MAX_FORM_BYTES, csrf_ok, parse_form
+from .state import REPORTED_KEY
 
 if TYPE_CHECKING:
     from .app import Pages
@@ -70,7 +74,7 @@ def describe_before(subject: str, verdict: Verdict | None, current: Decision | N
 
 
 class Actions:
-    """POST /decide and GET /evidence/{path}."""
+    """POST /decide, POST /regenerate and GET /evidence/{path}."""
 
     def __init__(self, pages: Pages) -> None:
         self.pages = pages
@@ -114,6 +118,31 @@ class Actions:
         response = RedirectResponse(f"/account?key={quote(key, safe='')}&saved={saved.id}", status_code=303)
         response.set_cookie("officer", quote(saved.officer), httponly=True, samesite="strict")
         return response
+
+    async def regenerate(self, request: Request) -> Response:
+        """Write the overrides file, rerun the report job in a thread, show the new figures."""
+        review = self.review
+        try:
+            await read_form(request, review.csrf)
+        except FormRefused as exc:
+            return self.refused(exc)
+        if review.regenerating:
+            return self.pages.message(
+                409, "正在重新生成报告", "另一位审核人刚刚开始重新生成报告，请稍候刷新。"
+            )
+        review.regenerating = True
+        try:
+            # Taken together on the event loop: no decision can slip in between.
+            through = review.newest_decision_id()
+            write_overrides(review.out_dir, review.store.latest_decisions(), review.base)
+            await run_in_threadpool(regenerate_reports, review.out_dir, review.options.config)
+            review.store.set_meta(REPORTED_KEY, str(through))
+        except NewmediaAuditError as exc:
+            return self.pages.message(500, "重新生成报告失败", str(exc))
+        finally:
+            review.regenerating = False
+            review.forget_facets()
+        return RedirectResponse("/?regenerated=1", status_code=303)
 
     async def evidence(self, request: Request) -> Response:
         target = resolve_evidence(self.review.out_dir, request.path_params["path"])

@@ -208,6 +208,7 @@ def create_app(options: ReviewOptions, review: Review | None = None) -> Starlett
             Route("/list/{name}", pages.list_view),
             Route("/account", pages.account_view),
             Route("/decide", actions.decide, methods=["POST"]),
+            Route("/regenerate", actions.regenerate, methods=["POST"]),
             Route("/evidence/{path:path}", actions.evidence),
         ],
         middleware=[Middleware(Guard, password=options.password, csp=content_security_policy(CSS, SCRIPT))],

@@ -120,6 +120,10 @@ class Review:
         """The newest decision id the last 重新生成报告 took into account (0: none)."""
         return int(self.store.get_meta(REPORTED_KEY) or 0)
 
+    def newest_decision_id(self) -> int:
+        row = self.store.db.execute("SELECT MAX(id) FROM decisions").fetchone()
+        return int(row[0] or 0)
+
     def pending(self) -> int:
         """Decisions made since the last regeneration (not yet in the reports)."""
         row = self.store.db.execute(
