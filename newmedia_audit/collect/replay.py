@@ -191,19 +191,24 @@ class HarCorpus:
     def __len__(self) -> int:
         return sum(len(v) for v in self._entries.values())
 
+    def _candidates(self, method: str, url: str) -> tuple[Key | ExactKey, list[HarEntry]]:
+        """The cursor key and the entries answering this request: those recorded for
+        exactly this URL, else those sharing its request key (maybe none)."""
+        exact = exact_key(method, url)
+        entries = self._exact.get(exact)
+        if entries:
+            return exact, entries
+        key = request_key(method, url)
+        return key, self._entries.get(key) or []
+
     def next_entry(self, method: str, url: str) -> HarEntry:
-        """The entry for this request (advancing the key's cursor).
+        """The entry for this request (advancing its cursor).
 
         Raises:
             ReplayError: no entry matches (replay never falls back to the network).
         """
-        exact = exact_key(method, url)
-        key: Key | ExactKey = exact
         with self._lock:
-            entries = self._exact.get(exact)
-            if not entries:
-                key = request_key(method, url)
-                entries = self._entries.get(key)
+            key, entries = self._candidates(method, url)
             if not entries:
                 self.misses.append(f"{method.upper()} {url}")
                 raise ReplayError(f"回放语料中没有该请求：{method.upper()} {url}")
@@ -212,6 +217,13 @@ class HarCorpus:
                 self._cursor[key] = index + 1
             self.served += 1
             return entries[index]
+
+    def peek(self, method: str, url: str) -> HarEntry | None:
+        """The entry ``next_entry`` would serve for this request, without serving it
+        (a fault injector borrows its time and body), or None for a miss."""
+        with self._lock:
+            key, entries = self._candidates(method, url)
+            return entries[min(self._cursor.get(key, 0), len(entries) - 1)] if entries else None
 
     def serve(self, method: str, url: str) -> Fetched:
         """The final response for a request, redirects followed inside the corpus.

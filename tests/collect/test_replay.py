@@ -97,6 +97,18 @@ def test_exact_entries_are_served_in_file_order_and_the_last_repeats() -> None:
     assert corpus.serve("GET", url).text() == "A"
 
 
+def test_peek_shows_the_entry_the_next_request_gets_without_serving_it() -> None:
+    corpus = corpus_of(
+        entry(PROFILE.format("A"), "A"), entry(PROFILE.format("B"), "B1"), entry(PROFILE.format("B"), "B2")
+    )
+    peeked = corpus.peek("GET", PROFILE.format("B"))
+    assert peeked is not None and peeked.body == b"B1"
+    assert corpus.serve("GET", PROFILE.format("B")).text() == "B1"
+    peeked = corpus.peek("GET", PROFILE.format("B"))
+    assert peeked is not None and peeked.body == b"B2"
+    assert corpus.peek("GET", "https://elsewhere.test/") is None
+
+
 def test_a_missing_page_or_offset_reads_as_the_first_page() -> None:
     search = "https://weixin.sogou.com/weixin?type=1&query=gzabc"
     corpus = corpus_of(entry(search + "&page=1", "page one"), entry(search + "&page=2", "page two"))
