@@ -96,7 +96,6 @@ _GONE = {
     "此帐号处于帐号迁移流程中": Status.not_found,
     "该公众号已迁移": Status.not_found,
 }
-_ARTICLE_GONE = _GONE  # the name older callers know
 
 
 @dataclass(frozen=True)
