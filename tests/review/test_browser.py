@@ -1,0 +1,164 @@
+"""The review page in real headless Chromium: decide, confirm and dismiss hits, regenerate,
+read the new figures; CSRF, evidence paths, a stale page and the password, as a browser sees them.
+
+Set NEWMEDIA_AUDIT_REVIEW_SHOT=docs/review-page.png to save the README's screenshot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newmedia_audit.settings import CHROMIUM_FLAGS
+
+from .server import serving
+from .sweep import BLOCKED, HIT_GOV, HIT_STATE, Sweep
+from .test_cli_review import _start, _stop
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+OFFICER = "张三"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no {CHROMIUM}")
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _open_account(page: Any, site: str, name: str, list_name: str) -> None:
+    page.goto(f"{site}/list/{list_name}")
+    page.locator("#list").get_by_role("link", name=name, exact=True).first.click()
+    page.wait_for_url("**/account?key=*")
+
+
+def _figures(out: Path) -> dict[str, Any]:
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_an_officer_decides_confirms_dismisses_and_regenerates(browser: Any, sweep: Sweep) -> None:
+    before = _figures(sweep.out)["new_media"]
+    with serving(sweep.out) as site:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+
+        # A review account: 结论 合格 with a note.
+        _open_account(page, site, BLOCKED.name, "review")
+        form = page.locator("#decide-verdict")
+        reason = form.get_by_label("原因")
+        assert reason.is_disabled()  # the page's own script runs under its CSP
+        form.get_by_label("结论").select_option(label="不合格")
+        assert reason.is_enabled() and reason.evaluate("el => el.required")
+        form.get_by_label("结论").select_option(label="合格")
+        form.get_by_label("审核人").fill(OFFICER)
+        form.get_by_label("备注").fill("电话核实，账号正常更新")
+        form.get_by_role("button", name="保存").click()
+        page.wait_for_url("**saved=*")
+        assert "已保存" in page.locator("#flash").inner_text()
+        assert page.locator("#history tbody tr").count() == 1
+        assert page.evaluate("document.querySelector('#screenshot').naturalWidth") > 0
+
+        # One wording hit confirmed, another dismissed (审核人 remembered from the last form).
+        _open_account(page, site, HIT_STATE.name, "hits")
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("#hits mark").first.inner_text() == "中华人民共合国"
+        wording = page.locator("#decide-wording")
+        assert wording.get_by_label("审核人").input_value() == OFFICER
+        wording.get_by_role("button", name="确认").click()
+        page.wait_for_url("**saved=*")
+        assert page.locator("#wording-state").inner_text() == "已确认"
+        _open_account(page, site, HIT_GOV.name, "hits")
+        page.locator("#decide-wording").get_by_role("button", name="排除").click()
+        page.wait_for_url("**saved=*")
+        assert page.locator("#wording-state").inner_text() == "已排除"
+        shot = os.environ.get("NEWMEDIA_AUDIT_REVIEW_SHOT")
+        if shot:
+            page.screenshot(path=shot)
+
+        # 重新生成报告, then the figures on the page are results.json's.
+        page.goto(site + "/")
+        assert page.locator("#pending b").inner_text() == "3"
+        page.get_by_role("button", name="重新生成报告").first.click()
+        page.wait_for_url("**/?regenerated=1")
+        figures = _figures(sweep.out)["new_media"]
+        card = page.locator("#fig-new_media")
+        for field in ("checked", "passed", "failed", "review"):
+            assert card.locator(f"[data-field={field}]").inner_text() == str(figures[field])
+        assert figures["review"] == before["review"] - 1
+        assert figures["passed"] == before["passed"] + 2
+        assert figures["failed"] == before["failed"] - 1
+        assert page.locator("#pending").count() == 0
+        assert all(url.startswith(site) for url in requests), "the page loads nothing from elsewhere"
+
+        # A POST without the token, and an evidence path with .., as the browser sends them.
+        # (The page's CSP forbids fetch() altogether: connect-src falls back to 'none'.)
+        with page.expect_navigation() as posted:
+            page.evaluate(
+                """() => {
+                  const form = Object.assign(document.createElement('form'), {method: 'post', action: '/decide'});
+                  for (const [name, value] of [['key', 'wechat|xajy'], ['base', '1'], ['subject', 'verdict'],
+                                               ['value', 'pass'], ['officer', 'x']]) {
+                    form.append(Object.assign(document.createElement('input'), {type: 'hidden', name, value}));
+                  }
+                  document.body.append(form);
+                  form.submit();
+                }"""
+            )
+        assert posted.value is not None and posted.value.status == 403
+        response = page.goto(site + "/evidence/..%2fstate.sqlite")
+        assert response is not None and response.status == 404
+        context.close()
+
+
+def test_a_stale_page_is_refused_in_the_browser(browser: Any, sweep: Sweep) -> None:
+    with serving(sweep.out) as site:
+        first, second = browser.new_context(), browser.new_context()
+        a, b = first.new_page(), second.new_page()
+        for page in (a, b):
+            page.goto(f"{site}/account?key={BLOCKED.key}")
+        for page, officer in ((a, "张三"), (b, "李四")):
+            form = page.locator("#decide-verdict")
+            form.get_by_label("结论").select_option(label="合格")
+            form.get_by_label("审核人").fill(officer)
+            form.get_by_role("button", name="保存").click()
+            page.wait_for_load_state()
+        assert "已保存" in a.locator("#flash").inner_text()
+        assert "已由 张三" in b.locator("#error").inner_text()
+        assert b.locator("#history tbody tr").count() == 1
+        first.close()
+        second.close()
+
+
+def test_on_the_network_the_browser_needs_the_password(browser: Any, sweep: Sweep) -> None:
+    process, site = _start(str(sweep.out), "--host", "0.0.0.0", "--port", "0", "--password", "x")
+    try:
+        anonymous = browser.new_context()
+        page = anonymous.new_page()
+        statuses: list[int] = []
+        page.on("response", lambda r: statuses.append(r.status))
+        try:
+            page.goto(site + "/")
+        except Exception as exc:  # headless Chromium cannot ask for the password: it gives up
+            assert "ERR_INVALID_AUTH_CREDENTIALS" in str(exc)
+        assert statuses == [401]
+        anonymous.close()
+        officer = browser.new_context(http_credentials={"username": "officer", "password": "x"})
+        response = officer.new_page().goto(site + "/list/review")
+        assert response is not None and response.status == 200
+        officer.close()
+    finally:
+        assert _stop(process) == 0
