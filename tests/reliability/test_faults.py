@@ -109,6 +109,8 @@ def _event_kinds(kind: FaultKind) -> set[str]:
         # Douyin's empty aweme_list next to a profile counting videos is risk control, a wall
         # (platforms.md, real); the other platforms' empty feeds are retried as faults.
         return {"fault", "wall"}
+    if kind is FaultKind.html_for_json:
+        return {"unrecognized"}  # HTML where JSON was expected: counted apart (platforms.md, rule 3)
     return {"fault"}
 
 
@@ -171,7 +173,10 @@ def test_a_persistent_fault_ends_in_review_with_the_reason_and_the_others_go_on(
     assert seen.detail
     assert verdicts(store, [])[victim.key][0] == "review"  # unfiled too, but a wall or fault decides nothing
     events = Counter({(p, k): n for p, k, _, n in store.events()})
-    assert events[(platform.value, "wall" if expected is Status.blocked else "fault")] > 0
+    [counted] = _event_kinds(kind) - ({"fault"} if expected is Status.blocked else {"wall"})
+    assert events[(platform.value, counted)] > 0
+    if kind is FaultKind.html_for_json:
+        assert seen.failure == "unrecognized"
 
 
 def test_walls_mid_sweep_open_one_platforms_breaker_and_the_others_go_on(
