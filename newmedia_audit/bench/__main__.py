@@ -10,7 +10,8 @@ Stages, in one process tree:
      (the same job at two sizes, so the growth compares like with like);
   3. the httpx path on the platforms that allow it (weibo, wechat);
   4. assess + write_reports for 100,000 accounts built in memory;
-  5. the live-mode scheduling check against a slow local server.
+  5. the live-mode scheduling check against a slow local server;
+  6. the review page over a store of the report stage's size (bench/review.py).
 Then PASS/MISS per goal, one JSON line, and ``outputs/bench/bench.json``.
 """
 
@@ -34,6 +35,8 @@ from .ceiling import PER_PLATFORM, ceiling, page_urls
 from .goals import check_goals
 from .live import live_check
 from .reports import report_generation
+from .review import print_figures as print_review_figures
+from .review import review_page
 from .sweeps import end_to_end, load_average, replayed_sweep
 
 AS_OF = date(2022, 6, 20)
@@ -74,7 +77,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        help="skip a stage: ceiling, browser, e2e, httpx, reports, live",
+        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review",
     )
     parser.add_argument(
         "--profile",
@@ -279,6 +282,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"{live['excluded_reasons']}); per platform {live['platform_wall_s']}; mean latency "
             f"{live['mean_latency_s']} s"
         )
+
+    if "review" not in skip:
+        load["review"] = load_average()
+        _say(
+            f"[6] review page over {args.reports:,} accounts (real uvicorn on 127.0.0.1; issue 16's goals per page, not in the summary)"
+        )
+        figures["review"] = review_page(args.reports, out / "review")
+        print_review_figures(figures["review"], _say)
 
     figures["load_avg_1m"]["end"] = load_average()
     figures["goals"] = [c.__dict__ for c in check_goals(figures)]

@@ -141,7 +141,9 @@ class Actions:
             return self.pages.message(500, "重新生成报告失败", str(exc))
         finally:
             review.regenerating = False
-            review.forget_facets()
+            review.forget()
+        review.refresh()
+        review.warm()
         return RedirectResponse("/?regenerated=1", status_code=303)
 
     async def evidence(self, request: Request) -> Response:

@@ -86,12 +86,12 @@ class Pages:
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         review = self.review
         base = {
-            "counts": self.counts(),
+            "counts": review.counts(),
             "pending": review.pending(),
             "reported_through": review.reported_through(),
             "csrf": review.csrf,
             "province": review.province,
-            "as_of": review.as_of(),
+            "as_of": review.as_of,
             "tab": "",
             "message": "",
             "error": "",
@@ -99,11 +99,6 @@ class Pages:
         }
         html = ENV.get_template(template).render(**(base | context))
         return HTMLResponse(html, status_code=status_code)
-
-    def counts(self) -> dict[str, int]:
-        from .lists import counts
-
-        return counts(self.review.store.db)
 
     def message(self, status: int, title: str, error: str, back: str = "/") -> HTMLResponse:
         return self.render("message.html", status_code=status, title=title, error=error, back=back)

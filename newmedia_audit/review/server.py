@@ -12,7 +12,12 @@ import ipaddress
 import os
 import socket
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, OutputError
 
@@ -105,3 +110,27 @@ def serve(
         sock.close()
     print("复核页面已停止 / review page stopped", file=sys.stderr, flush=True)
     return 0
+
+
+@contextmanager
+def running(app: Any, host: str = DEFAULT_HOST) -> Iterator[str]:
+    """Serve ``app`` under a real uvicorn in a thread on a free port of ``host``; yield the
+    base URL and stop the server on exit (tests and the bench: no mocks, no fixed port)."""
+    import uvicorn
+
+    sock = bind(host, 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            sock.close()
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

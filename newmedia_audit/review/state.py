@@ -9,6 +9,7 @@ in a worker thread.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ..settings import load_settings
 from ..store import Decision, Store
 from . import index
 from .decisions import CLEARED, OVERRIDES_FILE, render_overrides, write_overrides
+from .lists import LISTS, counts, facets
 
 REPORTED_KEY = "review.reported_through"
 
@@ -71,10 +73,14 @@ class Review:
         self.province = self.settings.province
         self.csrf = secrets.token_urlsafe(32)
         self.regenerating = False
-        self._facets: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        self._cache: dict[str, object] = {}
+        self._seen: tuple[int, int] | None = None
+        saved = self.store.meta_json("inputs")  # every filing too: parsed once, not per request
+        self.as_of = str(saved.get("as_of", "")) if isinstance(saved, dict) else ""
         self.base_path = self._adopt_overrides_file()
         self.base: list[Override] = read_overrides(self.base_path) if self.base_path else []
-        index.ensure(self.store, self.out_dir)
+        self.refresh()
+        self.warm()
         write_overrides(self.out_dir, self.store.latest_decisions(), self.base)
 
     def _adopt_overrides_file(self) -> Path | None:
@@ -98,22 +104,48 @@ class Review:
         return base
 
     # -- freshness of what the page shows ---------------------------------------
+    def _reports_signature(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.out_dir / "results.json")
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
     def refresh(self) -> None:
-        """Rebuild the listing index when the reports were rewritten outside the page."""
+        """Rebuild the listing index when the reports were rewritten outside the page.
+
+        One stat per request: the index's own stamp (which counts the verdicts) is
+        compared only when results.json changed since the last look.
+        """
         if self.regenerating:
             return  # the regeneration rebuilds it when it is done
-        if index.ensure(self.store, self.out_dir):
-            self._facets.clear()
+        signature = self._reports_signature()
+        if signature == self._seen:
+            return
+        index.ensure(self.store, self.out_dir)
+        self._seen = signature
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop what was computed from the index (list counts, filter choices)."""
+        self._cache.clear()
+
+    def warm(self) -> None:
+        """Compute the list counts and filter choices now, not in an officer's first request."""
+        self.counts()
+        for name in LISTS:
+            self.facets(name)
 
     def facets(self, name: str) -> tuple[list[str], list[str], list[str]]:
-        from .lists import facets
+        key = f"facets:{name}"
+        if key not in self._cache:
+            self._cache[key] = facets(self.store.db, name)
+        return self._cache[key]  # type: ignore[no-any-return]
 
-        if name not in self._facets:
-            self._facets[name] = facets(self.store.db, name)
-        return self._facets[name]
-
-    def forget_facets(self) -> None:
-        self._facets.clear()
+    def counts(self) -> dict[str, int]:
+        if "counts" not in self._cache:
+            self._cache["counts"] = counts(self.store.db)
+        return self._cache["counts"]  # type: ignore[no-any-return]
 
     # -- what the header and the overview need -----------------------------------
     def reported_through(self) -> int:
@@ -137,10 +169,6 @@ class Review:
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
-
-    def as_of(self) -> str:
-        saved = self.store.meta_json("inputs")
-        return str(saved.get("as_of", "")) if isinstance(saved, dict) else ""
 
     def in_force_for(self, keys: list[str]) -> dict[str, list[Decision]]:
         """The decisions in force (undos left out) of the given accounts, per account."""
