@@ -27,6 +27,7 @@ from .decisions import CLEARED, OVERRIDES_FILE, render_overrides, write_override
 from .lists import LISTS, counts, facets
 
 REPORTED_KEY = "review.reported_through"
+BASE_KEY = "review.base_overrides"
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,8 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _base_overrides(store: Store, out_dir: Path) -> Path | None:
-    """The sweep's own overrides file (``sweep --overrides``), unless it is the page's file."""
-    saved = store.meta_json("inputs")
-    path = saved.get("overrides") if isinstance(saved, dict) else None
-    if not path:
-        return None
-    base = Path(path)
-    ours = out_dir / OVERRIDES_FILE
-    if ours.exists() and base.exists() and base.resolve() == ours.resolve():
-        return None
-    return base
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
 
 
 class Review:
@@ -76,30 +68,41 @@ class Review:
         self._cache: dict[str, object] = {}
         self._seen: tuple[int, int] | None = None
         saved = self.store.meta_json("inputs")  # every filing too: parsed once, not per request
-        self.as_of = str(saved.get("as_of", "")) if isinstance(saved, dict) else ""
-        self.base_path = self._adopt_overrides_file()
+        saved = saved if isinstance(saved, dict) else {}
+        self.as_of = str(saved.get("as_of", ""))
+        self.base_path = self._adopt_overrides_file(saved.get("overrides"))
         self.base: list[Override] = read_overrides(self.base_path) if self.base_path else []
         self.refresh()
         self.warm()
         write_overrides(self.out_dir, self.store.latest_decisions(), self.base)
 
-    def _adopt_overrides_file(self) -> Path | None:
-        """Keep a hand-made OUTDIR/overrides.csv: the page rewrites that file, so a foreign
-        one is renamed first and, when the sweep used it, carried over as the base rows."""
-        base = _base_overrides(self.store, self.out_dir)
+    def _adopt_overrides_file(self, swept_with: str | None) -> Path | None:
+        """The sweep's own overrides file, whose rows lead OUTDIR/overrides.csv (None: none).
+
+        The page rewrites OUTDIR/overrides.csv, so a file there that the page did not
+        write is renamed first, never lost; when the sweep was given that very file,
+        the renamed copy becomes the base, remembered in the store so a restart finds it.
+        """
         ours = self.out_dir / OVERRIDES_FILE
+        adopted = self.store.get_meta(BASE_KEY)
+        if adopted:
+            base: Path | None = Path(adopted)
+        elif swept_with and not _same_file(Path(swept_with), ours):
+            base = Path(swept_with)
+        else:
+            base = None
         if not ours.exists():
             return base
-        saved = self.store.meta_json("inputs")
-        swept_with = saved.get("overrides") if isinstance(saved, dict) else None
         expected = render_overrides(self.store.latest_decisions(), read_overrides(base) if base else [])
         if ours.read_bytes() == expected:
             return base
         stamp = datetime.now().strftime("%Y%m%d%H%M%S")
         kept = ours.with_name(f"overrides.before-review-{stamp}.csv")
         ours.rename(kept)
-        _say(f"提示：{ours} 不是复核页面写入的，已改名为 {kept.name} 保留。")
-        if swept_with and Path(swept_with).resolve() == ours.resolve():
+        _say(f"提示：{ours} 不是复核页面写入的，已改名为 {kept.name} 保留；复核页面将重写 {ours.name}。")
+        if base is None and swept_with and _same_file(Path(swept_with), ours):
+            self.store.set_meta(BASE_KEY, str(kept))
+            _say(f"提示：抽查时使用的复核文件 {kept.name} 中的结论将继续生效（排在页面结论之前）。")
             return kept
         return base
 
