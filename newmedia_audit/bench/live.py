@@ -182,10 +182,8 @@ class LocalCollector:
     def required_roles(self) -> tuple[str, ...]:
         return self.inner.required_roles()
 
-    def parse(self, account_id: str, responses: dict[str, Fetched], *, final: bool = False) -> Any:
-        if self.log is not None:
-            self.log.fetched_now(str(self.platform), account_id)
-        restored = {
+    def _restored(self, responses: dict[str, Fetched]) -> dict[str, Fetched]:
+        return {
             role: replace(
                 f,
                 url=_from_local(self.base, f.url),
@@ -193,7 +191,23 @@ class LocalCollector:
             )
             for role, f in responses.items()
         }
-        return self.inner.parse(account_id, restored, final=final)  # type: ignore[call-arg]
+
+    def follow_ups(self, account_id: str, responses: dict[str, Fetched]) -> dict[str, str]:
+        """The real collector's follow-up pages (a WeChat account page), on the local server."""
+        inner = getattr(self.inner, "follow_ups", None)
+        if inner is None:
+            return {}
+        urls = inner(account_id, self._restored(responses))
+        return {role: to_local(self.base, url) for role, url in urls.items()}
+
+    def decisive(self, responses: dict[str, Fetched]) -> bool:
+        inner = getattr(self.inner, "decisive", None)
+        return bool(inner is not None and inner(self._restored(responses)))
+
+    def parse(self, account_id: str, responses: dict[str, Fetched], *, final: bool = False) -> Any:
+        if self.log is not None:
+            self.log.fetched_now(str(self.platform), account_id)
+        return self.inner.parse(account_id, self._restored(responses), final=final)  # type: ignore[call-arg]
 
 
 PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")

@@ -261,11 +261,8 @@ class FaultyCorpus(HarCorpus):
 
     def _peek(self, method: str, url: str) -> HarEntry | None:
         """The entry the inner corpus would serve next, without serving it."""
-        key = request_key(method, url)
-        entries = self.inner._entries.get(key)  # noqa: SLF001 - a wrapper of the same family
-        if not entries:
-            return None
-        return entries[min(self.inner._cursor.get(key, 0), len(entries) - 1)]  # noqa: SLF001
+        # The corpus's own choice (exact URL first), so a fault borrows the right entry.
+        return self.inner.peek(method, url)
 
     def serve(self, method: str, url: str) -> Fetched:
         key = request_key(method, url)

@@ -83,7 +83,7 @@ def test_every_entry_is_a_request_of_platforms_md_served_with_the_right_type(cor
         r"https://www\.douyin\.com/aweme/v1/web/aweme/post/\?sec_user_id=MS4wLjABAAAA[\w-]+&max_cursor=0&count=18&aid=6383",
         r"https://www\.toutiao\.com/c/user/token/MS4wLjABAAAA[\w-]+/",
         # The toutiao user feed (/api/pc/list/feed in corpora made before issue 15).
-        r"https://www\.toutiao\.com/api/pc/list/(user/)?feed\?category=profile_all&token=MS4wLjABAAAA[\w-]+"
+        r"https://www\.toutiao\.com/api/pc/list/user/feed\?category=profile_all&token=MS4wLjABAAAA[\w-]+"
         r"&max_behot_time=0&aid=24(&app_name=toutiao_web)?",
         r"https://weixin\.sogou\.com/weixin\?type=1&query=[\w-]+",
         # A never-updated account's result links to its account page, directly or via /link.
@@ -174,7 +174,7 @@ def test_no_other_account_shows_a_wrong_form(corpus: list[dict], accounts: list[
 def test_transient_faults_and_traps_are_present(corpus: list[dict]) -> None:
     statuses = Counter(e["response"]["status"] for e in corpus)
     assert statuses[503] >= 3
-    feeds = [e for e in corpus if re.search(r"/api/pc/list/(user/)?feed", e["request"]["url"])]
+    feeds = [e for e in corpus if re.search(r"/api/pc/list/user/feed", e["request"]["url"])]
     by_url: dict[str, list[int]] = defaultdict(list)
     for entry in feeds:
         by_url[entry["request"]["url"]].append(len(json.loads(entry["response"]["content"]["text"])["data"]))
