@@ -135,7 +135,8 @@ def assess_account(
         review_reason = REVIEW_UNSUPPORTED
         reasons += _registry_reasons(match)
     else:
-        detail = observation.detail.strip()
+        # The sweep's own lead-in repeats what the review reason's head says.
+        detail = observation.detail.strip().removeprefix("被平台拦截：").removeprefix("多次重试仍失败：")
         review_reason = {"unrecognized": REVIEW_UNRECOGNIZED, "paused": REVIEW_PAUSED}.get(
             observation.failure, REVIEW_BLOCKED if status is Status.blocked else REVIEW_ERROR
         )

@@ -1,3 +1,4 @@
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -156,3 +157,24 @@ def test_evidence_folder_is_the_accounts_own_folder() -> None:
     assert evidence_folder(obs) == folder
     only_files = obs.model_copy(update={"evidence": [f"{folder}/posts.json"]})
     assert evidence_folder(only_files) == folder
+
+
+def test_review_reason_says_what_was_not_seen_once() -> None:
+    assess_module = importlib.import_module("newmedia_audit.rules.assess")
+
+    wall = Observation(
+        platform="douyin",
+        account_id="x",
+        status=Status.blocked,
+        detail="被平台拦截：抖音作品列表为空（疑似风控）",
+    )
+    verdict, _ = assess_module.assess_account(
+        account(platform="douyin"),
+        wall,
+        assess_module.FilingIndex([]).match(account(platform="douyin"), ""),
+        Settings(),
+        D,
+        assess_module.load_lexicon([]),
+    )
+    assert verdict.verdict is VerdictCode.review
+    assert verdict.review_reason == assess_module.REVIEW_BLOCKED + "：抖音作品列表为空（疑似风控）"
