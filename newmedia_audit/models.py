@@ -205,6 +205,9 @@ class Observation(BaseModel):
     # "" when the visit saw the account.
     failure: str = ""
     evidence: list[str] = Field(default_factory=list)  # paths relative to --out
+    # Not visited by this sweep but carried over from an earlier one (--since): the
+    # local date of the visit it comes from. None: this sweep's own visit.
+    carried_from: date | None = None
 
 
 class LexiconHit(BaseModel):
@@ -235,6 +238,7 @@ class Verdict(BaseModel):
     review_reason: str = ""  # why the account is 待复核
     note: str = ""  # officer's override note
     evidence: str = ""  # relative path to the evidence folder
+    carried_from: date | None = None  # observation carried over (--since): date of its visit
 
 
 class RegistryIssue(BaseModel):
@@ -292,6 +296,33 @@ class PlatformHealth(BaseModel):
         return self.pending > 0
 
 
+class AtRisk(BaseModel):
+    """A line of the 预警 list: an account that crosses a silence limit soon unless it posts.
+
+    ``kind`` is "window" (it would turn not_updated) or "zombie" (it would join
+    the zombie list); ``deadline`` is the first monitoring date at which it would,
+    ``days_left`` the days from D to the deadline, ``level`` 红 or 黄.
+    """
+
+    account: Account
+    kind: str  # window | zombie
+    last_post_at: datetime
+    deadline: date
+    days_left: int
+    level: str  # 红 | 黄
+    limit_days: int  # the window or zombie threshold measured against
+
+
+class TrendPoint(BaseModel):
+    """New-media pass rates of one earlier sweep, for the trend over the previous out dirs."""
+
+    as_of: date
+    label: str  # the output folder's name
+    rate: float | None = None
+    districts: dict[str, float | None] = Field(default_factory=dict)
+    weekly: bool = False  # a --since run (carried the accounts it did not visit)
+
+
 class AuditResult(BaseModel):
     """Everything the reports need, produced by rules.assess."""
 
@@ -306,3 +337,6 @@ class AuditResult(BaseModel):
     skipped_rows: list[SkippedRow] = Field(default_factory=list)
     district_order: list[str] = Field(default_factory=list)  # ledger order of districts
     platform_health: list[PlatformHealth] = Field(default_factory=list)  # visited platforms only
+    # 预警 (early warning); None when not computed (then no warnings.csv, reminders/ or 预警 sheet).
+    warnings: list[AtRisk] | None = None
+    trend: list[TrendPoint] = Field(default_factory=list)  # earlier sweeps, oldest first

@@ -190,6 +190,15 @@ class Settings(BaseSettings):
     """Drift alarm: judged on this many first visits of a platform in a run."""
     drift_share: float = Field(0.5, gt=0, le=1)
     """Drift alarm: this share of those visits unrecognized pauses the platform."""
+    warn_days: int = Field(5, ge=0)
+    """预警: list accounts that would turn not updated (or zombie) within this many days
+    after D unless they post (``--warn-days``); 红 at 2 days or fewer, else 黄."""
+    carry_max_age_days: int = Field(30, ge=0)
+    """``--since``: an observation older than this (days from its visit to D) is not
+    carried again; the account is visited."""
+    reminder_template: Path | None = None
+    """Template of the per-unit reminders (reminders/); None: registry/reminder_template.txt
+    when it exists, else the built-in text."""
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     wechat: WechatSettings = Field(default_factory=WechatSettings)
     weibo: WeiboSettings = Field(default_factory=WeiboSettings)
