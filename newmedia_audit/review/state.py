@@ -66,7 +66,7 @@ class Review:
         self.csrf = secrets.token_urlsafe(32)
         self.regenerating = False
         self._cache: dict[str, object] = {}
-        self._seen: tuple[int, int] | None = None
+        self._seen: object = object()  # nothing seen yet: the first refresh checks the index
         saved = self.store.meta_json("inputs")  # every filing too: parsed once, not per request
         saved = saved if isinstance(saved, dict) else {}
         self.as_of = str(saved.get("as_of", ""))

@@ -158,3 +158,10 @@ def test_the_page_needs_a_finished_sweep(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="state.sqlite"):
         Review(ReviewOptions(out_dir=tmp_path))
+
+
+def test_the_page_works_when_results_json_is_gone(sweep: Sweep) -> None:
+    (sweep.out / "results.json").unlink()
+    with serving(sweep.out) as site:
+        assert len(keys(get(site, "/list/review").text)) == 3
+        assert "尚无 results.json" in get(site, "/").text
