@@ -20,6 +20,7 @@ EPILOG = """\
   newmedia-audit sweep --ledger 台账.xlsx --registry 备案库.xlsx --websites 网站.xlsx \\
                        --as-of 2022-05-10 --out outputs/2022Q2
   newmedia-audit sweep --ledger 台账.csv --registry 备案库.csv --replay corpus.har --out outputs/t
+  newmedia-audit sweep --ledger 台账.xlsx --registry 备案库.xlsx --out outputs/w25 --since outputs/w24
   newmedia-audit report outputs/2022Q2 --overrides 复核结论.csv
   newmedia-audit demo
   newmedia-audit login weibo
@@ -59,6 +60,16 @@ def _existing_file(value: str) -> Path:
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"文件不存在 / file not found：{value}")
     return path
+
+
+def _days(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"天数应为非负整数，收到「{value}」") from exc
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"天数应为非负整数，收到「{value}」")
+    return number
 
 
 def _existing_dir(value: str) -> Path:
@@ -124,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="跳过有误的行并在报告中列出 / skip bad rows, list them in the report",
     )
+    sweep.add_argument(
+        "--since",
+        type=_existing_dir,
+        help="上次抽查的输出目录：只访问结论或预警可能变化的账号，其余沿用上次的访问结果（周监测）"
+        " / previous --out: visit only accounts whose verdict or warning could change, carry the rest",
+    )
+    sweep.add_argument(
+        "--warn-days",
+        type=_days,
+        help="预警天数：距离判为未更新（或僵尸账号）不超过该天数的账号列入预警（默认 5）"
+        " / list accounts this many days or fewer from their deadline (default 5)",
+    )
 
     report = sub.add_parser(
         "report",
@@ -135,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--overrides", type=_existing_file, help="人工复核结论 CSV / officer overrides")
     report.add_argument("--config", type=_existing_file, help="规则 TOML / rules file")
     report.add_argument("--previous", type=_existing_dir, help="上期抽查输出目录 / previous sweep output dir")
+    report.add_argument("--warn-days", type=_days, help="预警天数（默认 5）/ warning horizon in days")
 
     demo = sub.add_parser(
         "demo",

@@ -101,7 +101,7 @@ def _load_saved(store: Store) -> tuple[Inputs, date, dict[str, str | None]]:
         websites=TypeAdapter(list[WebsiteResult]).validate_python(payload["websites"]),
         skipped=TypeAdapter(list[SkippedRow]).validate_python(payload["skipped"]),
     )
-    extra = {k: payload.get(k) for k in ("previous", "overrides")}
+    extra = {k: payload.get(k) for k in ("previous", "overrides", "since")}
     return inputs, date.fromisoformat(payload["as_of"]), extra
 
 
@@ -143,14 +143,20 @@ def assess_and_report(
     *,
     previous: Path | None,
     overrides: Path | None,
+    since: Path | None = None,
 ) -> AuditResult:
-    """Assess the stored observations and write every report."""
+    """Assess the stored observations and write every report (预警 and the trend included)."""
+    from .report.early_warning import load_template
     from .report.terminal import print_summary
     from .report.write import write_reports
     from .rules.assess import assess
     from .rules.overrides import read_overrides
     from .rules.rectification import read_previous
+    from .rules.warnings import find_warnings
+    from .since import mark_carried
+    from .trend import read_trend
 
+    template = load_template(settings.reminder_template)  # a bad template stops before any work
     observations = with_paused(store, inputs.accounts)
     result = assess(
         inputs.accounts,
@@ -163,8 +169,18 @@ def assess_and_report(
         overrides=read_overrides(overrides) if overrides else [],
         skipped_rows=inputs.skipped,
     )
+    verdicts = mark_carried(result.verdicts, observations)
+    result = result.model_copy(
+        update={
+            "verdicts": verdicts,
+            "warnings": find_warnings(verdicts, settings, as_of),
+            "trend": read_trend([previous, since], current=out_dir),
+        }
+    )
     store.save_verdicts(result.verdicts)
-    paths = write_reports(result, out_dir, window_days=settings.window_days)
+    paths = write_reports(result, out_dir, window_days=settings.window_days, reminder_template=template)
+    if result.warnings:
+        _say(f"预警 / early warning: {len(result.warnings)} 条（warnings.csv，reminders/ 按单位的提醒）")
     print_summary(result)
     _say("报告已生成 / reports written: " + ", ".join(str(p) for p in paths.values()))
     return result
@@ -181,8 +197,12 @@ def run_sweep_job(
     platforms: set[str] | None = None,
     previous: Path | None = None,
     overrides: Path | None = None,
+    since: Path | None = None,
 ) -> tuple[AuditResult, int]:
     """Store the inputs, visit what is pending, assess, report.
+
+    With ``since`` (a previous --out), only the accounts whose verdict or warning
+    could change are visited; the others are carried over (since.py).
 
     Returns:
         The result and the exit status: 1 while the drift alarm keeps a
@@ -202,12 +222,20 @@ def run_sweep_job(
             {
                 "previous": str(previous) if previous else None,
                 "overrides": str(overrides) if overrides else None,
+                "since": str(Path(since).resolve()) if since else None,
             },
         )
+        carried = 0
+        if since is not None:
+            from .since import carry_forward
+
+            plan, before = carry_forward(store, since, inputs.accounts, settings, as_of, out_dir)
+            carried = len(plan.carry)
+            _say(plan.message(before, settings.carry_max_age_days))
         pending = store.pending(inputs.accounts)
-        if len(pending) < len(inputs.accounts):
+        if len(pending) + carried < len(inputs.accounts):
             _say(
-                f"继续上次的抽查：{len(inputs.accounts) - len(pending)} 个账号已完成，{len(pending)} 个待访问。"
+                f"继续上次的抽查：{len(inputs.accounts) - len(pending) - carried} 个账号已完成，{len(pending)} 个待访问。"
             )
         with ConsoleProgress() as progress:
             stats = sweep(
@@ -223,7 +251,7 @@ def run_sweep_job(
             )
         _say(f"访问完成 / visits done: {stats}")
         result = assess_and_report(
-            store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides
+            store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides, since=since
         )
         status = paused_exit(store)
         return result, status
@@ -232,7 +260,10 @@ def run_sweep_job(
 
 
 def sweep_command(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, warn_days=getattr(args, "warn_days", None))
+    since = getattr(args, "since", None)
+    if since is not None and Path(since).resolve() == Path(args.out).resolve():
+        raise InputError("--since 应指向上次抽查的输出目录，不能与本次 --out 相同。")
     inputs = read_inputs(
         args.ledger, args.registry, args.websites, settings, skip_bad_rows=args.skip_bad_rows
     )
@@ -251,12 +282,13 @@ def sweep_command(args: argparse.Namespace) -> int:
         platforms=set(args.platform) or None,
         previous=args.previous,
         overrides=args.overrides,
+        since=since,
     )
     return status
 
 
 def report_command(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, warn_days=getattr(args, "warn_days", None))
     state = args.dir / STATE_FILE
     if not state.is_file():
         raise InputError(f"目录 {args.dir} 中没有 {STATE_FILE}，请先运行 sweep。")
@@ -265,7 +297,10 @@ def report_command(args: argparse.Namespace) -> int:
         inputs, as_of, saved = _load_saved(store)
         previous = args.previous or (Path(saved["previous"]) if saved.get("previous") else None)
         overrides = args.overrides or (Path(saved["overrides"]) if saved.get("overrides") else None)
-        assess_and_report(store, inputs, settings, as_of, args.dir, previous=previous, overrides=overrides)
+        since = Path(saved["since"]) if saved.get("since") else None
+        assess_and_report(
+            store, inputs, settings, as_of, args.dir, previous=previous, overrides=overrides, since=since
+        )
     finally:
         store.close()
     return 0

@@ -225,6 +225,19 @@ class Store:
         with self.atomic():
             self.db.executemany("DELETE FROM observations WHERE key = ?", [(k,) for k in keys])
 
+    def carry_observations(self, items: Iterable[tuple[str, Observation]]) -> int:
+        """Take over observations of an earlier sweep without visiting (``--since``), in one
+        transaction; an account that already has an observation keeps it. Returns how many
+        were added. No visit is recorded: the accounts simply are not pending."""
+        rows = [
+            (key, o.status.value, o.fetched_at.isoformat() if o.fetched_at else None, o.model_dump_json())
+            for key, o in items
+        ]
+        with self.atomic():
+            before = self.db.total_changes
+            self.db.executemany("INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?)", rows)
+            return self.db.total_changes - before
+
     def observations(self) -> dict[str, Observation]:
         rows = self.db.execute("SELECT key, data FROM observations")
         return {k: Observation.model_validate_json(d) for k, d in rows}

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ..models import AuditResult
 from .labels import iso_local
+from .monitoring_html import carried_note, trend_section
 from .results_json import results_dict
 from .summary import Summary, Tally, summarize
 from .tables import (
@@ -42,6 +43,7 @@ SHEET_IDS: dict[str, str] = {
     "待复核": "t-review",
     "跳过的行": "t-skipped",
     "平台状况": "t-health",
+    "预警": "t-warnings",
 }
 
 
@@ -197,9 +199,12 @@ def _card(title: str, tally: Tally, with_review: bool) -> str:
 
 
 def _body(result: AuditResult, summary: Summary, generated_at: datetime, sheets: list[Sheet]) -> str:
+    trend = trend_section(result, summary)
     nav = ['<a href="#s-summary">汇总</a>', '<a href="#s-charts">图表</a>'] + [
         f'<a href="#s-{SHEET_IDS[s.name]}">{_esc(s.name)}</a>' for s in sheets
     ]
+    if trend:
+        nav.insert(2, '<a href="#s-trend">趋势</a>')
     cards = (
         _card("网站", summary.websites, False)
         + _card("政务新媒体", summary.new_media, True)
@@ -239,11 +244,11 @@ def _body(result: AuditResult, summary: Summary, generated_at: datetime, sheets:
         f"<header><h1>政府网站与政务新媒体抽查报告</h1>"
         f'<div class="meta">监测时间点 {_esc(result.as_of.isoformat())}，生成于 {_esc(iso_local(generated_at))}'
         f"，网站 {_esc(percent_text_value(result.website_pass_line))} 分以上为合格{_esc(review_note)}</div>"
-        f"<nav>{''.join(nav)}</nav></header>"
+        f"{carried_note(result)}<nav>{''.join(nav)}</nav></header>"
         f'<div class="cards">{cards}</div>'
         f'<section id="s-summary"><h2>汇总</h2>{summary_table(summary)}</section>'
         f'<section id="s-charts"><h2>合格率图表</h2><div class="charts">{district_chart}{platform_chart}</div></section>'
-        f"{sections}"
+        f"{trend}{sections}"
     )
 
 

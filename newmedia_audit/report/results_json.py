@@ -119,7 +119,21 @@ def results_dict(
         "platform_health": [
             {**h.model_dump(mode="json"), "paused": h.paused} for h in result.platform_health
         ],
+        "warnings": _warnings(result),
+        "carried": sum(1 for v in result.verdicts if v.carried_from is not None),
+        "trend": [p.model_dump(mode="json") for p in result.trend],
     }
+
+
+def _warnings(result: AuditResult) -> dict[str, int] | None:
+    """预警 counts by kind and level (None when the sweep computed none)."""
+    if result.warnings is None:
+        return None
+    counts = {"total": len(result.warnings), "window": 0, "zombie": 0, "red": 0, "yellow": 0}
+    for entry in result.warnings:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+        counts["red" if entry.level == "红" else "yellow"] += 1
+    return counts
 
 
 def render_results_json(

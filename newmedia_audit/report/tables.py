@@ -93,7 +93,7 @@ def details_sheet(result: AuditResult) -> Sheet:
                 platform_label(a.platform),
                 account_type_text(a.account_type, a.platform),
                 a.account_id,
-                status_label(v.status),
+                status_text(v),
                 v.live_name,
                 display_datetime(v.last_post_at),
                 verdict_label(v.verdict),
@@ -264,7 +264,54 @@ def detail_sheets(result: AuditResult) -> list[Sheet]:
         review_sheet(result),
         skipped_sheet(result),
         health_sheet(result),
+        *([warnings_sheet(result)] if result.warnings is not None else []),
     ]
+
+
+WARNING_KIND_LABELS = {"window": "即将未更新", "zombie": "即将列入僵尸账号"}
+
+
+def warnings_sheet(result: AuditResult) -> Sheet:
+    """预警: accounts that cross the update window or the zombie threshold within warn_days."""
+    rows: list[list[Cell]] = [
+        [
+            w.account.district,
+            w.account.unit,
+            w.account.name,
+            platform_label(w.account.platform),
+            w.account.account_id,
+            display_datetime(w.last_post_at),
+            WARNING_KIND_LABELS.get(w.kind, w.kind),
+            w.deadline.isoformat(),
+            w.days_left,
+            w.level,
+        ]
+        for w in result.warnings or []
+    ]
+    return Sheet(
+        "预警",
+        [
+            "地区",
+            "主办单位",
+            "账号名称",
+            "平台",
+            "账号ID",
+            "最近更新时间",
+            "预警类型",
+            "截止日期",
+            "剩余天数",
+            "预警等级",
+        ],
+        rows,
+    )
+
+
+def status_text(verdict: Verdict) -> str:
+    """访问状态, saying when the observation was carried over from an earlier visit (--since)."""
+    label = status_label(verdict.status)
+    if verdict.carried_from is None:
+        return label
+    return f"{label}（沿用 {verdict.carried_from.isoformat()} 访问结果）"
 
 
 def health_sheet(result: AuditResult) -> Sheet:

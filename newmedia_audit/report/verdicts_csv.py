@@ -28,8 +28,15 @@ def verdict_row(verdict: Verdict) -> list[str]:
         str(verdict.verdict),
         "" if primary is None else str(primary),
         ";".join(str(r) for r in verdict.reasons),
-        verdict.evidence,
+        evidence_cell(verdict),
     ]
+
+
+def evidence_cell(verdict: Verdict) -> str:
+    """The evidence folder; for an observation carried over (--since) also "(carried DATE)"."""
+    if verdict.carried_from is None:
+        return verdict.evidence
+    return f"{verdict.evidence} (carried {verdict.carried_from.isoformat()})".lstrip()
 
 
 def render_verdicts_csv(result: AuditResult) -> bytes:

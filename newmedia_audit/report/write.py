@@ -13,6 +13,7 @@ from xlsxwriter.exceptions import XlsxFileError
 from ..bulk import paused_gc
 from ..errors import OutputError
 from ..models import AuditResult
+from .early_warning import DEFAULT_TEMPLATE, reminder_files, render_warnings_csv
 from .html import render_html
 from .labels import CST
 from .notice import render_notice
@@ -84,6 +85,27 @@ def _write_bytes(data: bytes) -> Callable[[Path], None]:
     return produce
 
 
+def _write_early_warning(result: AuditResult, out_dir: Path, template: str) -> dict[str, Path]:
+    """warnings.csv and reminders/ (one text per unit; texts of units no longer at risk removed)."""
+    warnings = result.warnings or []
+    target = out_dir / "warnings.csv"
+    for stale in out_dir.glob(".warnings.csv.*.tmp"):  # left by a killed run
+        stale.unlink(missing_ok=True)
+    _atomic(target, _write_bytes(render_warnings_csv(warnings)))
+    folder = out_dir / "reminders"
+    files = reminder_files(warnings, result.as_of, template)
+    try:
+        folder.mkdir(exist_ok=True)
+        for old in folder.iterdir():
+            if old.is_file() and old.name not in files:
+                old.unlink()
+    except OSError as exc:
+        raise _explain(exc, folder) from exc
+    for name, text in files.items():
+        _atomic(folder / name, _write_bytes(text.encode("utf-8")))
+    return {"warnings.csv": target, "reminders": folder}
+
+
 @paused_gc()  # millions of live cells and models, no garbage: full collections found nothing
 def write_reports(
     result: AuditResult,
@@ -91,6 +113,7 @@ def write_reports(
     generated_at: datetime | None = None,
     *,
     window_days: int = 14,
+    reminder_template: str = DEFAULT_TEMPLATE,
 ) -> dict[str, Path]:
     """Write results.json, verdicts.csv, report.xlsx, report.html and notice.md into ``out_dir``.
 
@@ -99,6 +122,8 @@ def write_reports(
         out_dir: the output directory (created when missing).
         generated_at: the time printed as generated_at (default: now, +08:00).
         window_days: the freshness window (settings.window_days), for the notice's date range.
+        reminder_template: the text of each unit's reminder (report/early_warning.py).
+            warnings.csv and reminders/ are written only when ``result.warnings`` is set.
 
     Returns:
         File name -> path of each file written.
@@ -134,6 +159,8 @@ def write_reports(
         html = render_html(result, moment, summary, sheets)
         _atomic(paths["report.html"], _write_bytes(html.encode("utf-8")))
         _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary, window_days).encode("utf-8")))
+        if result.warnings is not None:
+            paths |= _write_early_warning(result, out_dir, reminder_template)
         if child is not None:
             _atomic(paths["report.xlsx"], child.wait)
     finally:
