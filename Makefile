@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" != "0" ] && command -v sudo)
 
-.PHONY: demo test bench soak lint install browser clean
+.PHONY: demo test bench soak lint install browser postgresql clean
 
 install: $(STAMP) browser
 
@@ -25,13 +25,23 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	else echo "no $(CHROMIUM) and no apt-get: falling back to Playwright's own browser if installed"; fi
 
+# Debian's PostgreSQL server when missing (the national sweep's tests start a throwaway
+# cluster with it; `make demo` needs none). Without apt-get those tests are skipped.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian postgresql"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+	else echo "no PostgreSQL and no apt-get: the tests of tests/scale will be skipped"; fi
+
 demo: install
 	$(BIN)/newmedia-audit demo --out outputs/demo
 
-test: install
+test: install postgresql
 	$(BIN)/python -m pytest
 
-bench: install
+bench: install postgresql
 	$(BIN)/python -m newmedia_audit.bench
 
 soak: install
