@@ -218,6 +218,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="访问密码；非本机地址必填，也可用环境变量 NEWMEDIA_AUDIT_REVIEW_PASSWORD / password",
     )
     review.add_argument("--config", type=_existing_file, help="规则 TOML（重新生成报告用）/ rules file")
+
+    def positive(value: str) -> int:
+        if not value.isdigit() or int(value) < 1:
+            raise argparse.ArgumentTypeError(f"页数应为正整数，收到「{value}」")
+        return int(value)
+
+    discover = sub.add_parser(
+        "discover",
+        help="搜索台账和备案库都没有的政务账号 / find government accounts nobody listed",
+        description="在微博、搜狗微信、抖音上按“地区＋机关关键词”搜索账号，找出认证为本地区政府机关、"
+        "但台账中没有的账号：备案库中有的列为“已备案未纳入台账”，其余列为“疑似未备案”。"
+        "输出 discovered.csv、discovery.xlsx（含查询记录）和 evidence/discovery/ 下的原始结果页。\n"
+        "Search Weibo, Sogou WeChat and Douyin for region × organ keyword queries; list the accounts "
+        "certified as government bodies of the region that the ledger lacks.",
+    )
+    discover.add_argument(
+        "--ledger", required=True, type=_existing_file, help="台账 (.xlsx/.csv) / ledger of accounts"
+    )
+    discover.add_argument(
+        "--registry", required=True, type=_existing_file, help="备案库导出 / filing registry export"
+    )
+    discover.add_argument("--out", type=Path, default=Path("outputs/discover"), help="输出目录 / output dir")
+    discover.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        help="地区名（可多次，如 咸宁市、嘉鱼县）；默认为 rules.toml [discovery] regions 与台账中的地区"
+        " / region name (repeatable)",
+    )
+    discover.add_argument(
+        "--queries", type=_existing_file, help="查询文件：每行一个查询，原样使用 / one query a line"
+    )
+    discover.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        choices=["weibo", "wechat", "douyin"],
+        help="只搜索该平台（可多次）/ only this platform (repeatable)",
+    )
+    discover.add_argument(
+        "--pages", type=positive, help="每条查询每个平台最多读取的结果页数（默认 3）/ result pages at most"
+    )
+    discover.add_argument(
+        "--replay",
+        type=_existing_file,
+        action="append",
+        default=[],
+        help="回放 HAR 文件（可多次）；不访问网络 / replay HAR corpus (repeatable), no network",
+    )
+    discover.add_argument("--record", type=Path, help="把实时流量写成 HAR / record live traffic as HAR")
+    discover.add_argument(
+        "--config", type=_existing_file, help="规则 TOML（默认 registry/rules.toml）/ rules file"
+    )
     return parser
 
 
@@ -244,6 +297,10 @@ def _run(args: argparse.Namespace) -> int:
         from .review.server import serve
 
         return serve(args.dir, host=args.host, port=args.port, password=args.password, config=args.config)
+    if args.command == "discover":
+        from .discover.command import discover_command
+
+        return discover_command(args)
     raise UsageError("请指定命令 / a command is required: sweep, report, demo, login")
 
 

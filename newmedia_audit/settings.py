@@ -161,6 +161,31 @@ class DoctorSettings(BaseModel):
     platform's cool-down as a sweep does (the preflight should answer in a minute)."""
 
 
+SearchPlatform = Literal["weibo", "wechat", "douyin"]
+
+
+class DiscoverySettings(BaseModel):
+    """``newmedia-audit discover``: search the platforms for government accounts nobody listed.
+
+    Politeness, walls and retries are each platform's own settings ([weibo],
+    [wechat], [douyin]), as in a sweep.
+    """
+
+    regions: list[str] = Field(default_factory=list)
+    """Place names searched besides the ledger's districts (e.g. ["咸宁市"]); ``--region``
+    replaces both."""
+    keywords_file: Path | None = None
+    """The organ keyword list (TOML, or .txt one keyword a line); None:
+    registry/organ_keywords.toml when it exists, else the built-in list."""
+    pages: int = Field(3, ge=1)
+    """Result pages read per query and platform at most (``--pages``)."""
+    platforms: list[SearchPlatform] = Field(default_factory=lambda: ["weibo", "wechat", "douyin"])
+    """Platforms searched (``--platform``)."""
+    browser: list[SearchPlatform] = Field(default_factory=lambda: ["douyin"])
+    """Platforms searched through the browser (Douyin's calls are signed by its page); the
+    others over httpx (Weibo then borrows the visitor cookies of one browser visit)."""
+
+
 class Settings(BaseSettings):
     """All settings of a run."""
 
@@ -205,6 +230,7 @@ class Settings(BaseSettings):
     douyin: PlatformSettings = Field(default_factory=PlatformSettings)
     toutiao: PlatformSettings = Field(default_factory=PlatformSettings)
     doctor: DoctorSettings = Field(default_factory=DoctorSettings)
+    discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
 
     def platform(self, name: str) -> PlatformSettings:
         """Settings of one of the four platforms."""
