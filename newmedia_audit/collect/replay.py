@@ -40,7 +40,9 @@ from .base import Fetched
 # msToken, verifyFp; cursors; timestamps) changes from visit to visit and is
 # ignored. For page URLs the path itself identifies the account.
 IDENTIFYING_PARAMS: dict[str, tuple[str, ...]] = {
-    "m.weibo.cn": ("containerid", "page"),  # profile 100505{uid} vs posts 107603{uid}
+    # profile 100505{uid} vs posts 107603{uid}; user search 100103type=3&q={query} (the query
+    # inside containerid, or beside it as q when the & is not escaped)
+    "m.weibo.cn": ("containerid", "q", "page"),
     "douyin.com": ("sec_user_id", "keyword", "offset"),
     "www.douyin.com": ("sec_user_id", "keyword", "offset"),
     "toutiao.com": ("token",),
