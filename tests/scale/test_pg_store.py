@@ -1,0 +1,77 @@
+"""The PostgreSQL result store and the politeness rows shared by workers."""
+
+from __future__ import annotations
+
+import time
+
+from newmedia_audit.models import Account, Observation, Status
+from newmedia_audit.scale.politeness import PgSlot
+from newmedia_audit.scale.store import PgStore, mirror_into, redact
+from newmedia_audit.store import Store
+
+ACCOUNT = Account(district="市直", unit="某局", name="某局发布", platform="weibo", account_id="123")
+
+
+def test_a_result_committed_twice_is_kept_once_the_first_time(database: str) -> None:
+    store = PgStore(database, "s1", worker="a")
+    store.upsert_accounts([ACCOUNT])
+    first = store.begin_visit(ACCOUNT)
+    store.finish_visit(first, ACCOUNT, Observation(platform="weibo", account_id="123", status=Status.ok))
+    again = store.begin_visit(ACCOUNT)
+    store.finish_visit(again, ACCOUNT, Observation(platform="weibo", account_id="123", status=Status.error))
+    assert store.observations()[ACCOUNT.key].status is Status.ok
+    assert store.finished_visit_counts() == {ACCOUNT.key: 2}
+    assert PgStore(database, "s2").observations() == {}  # another sweep sees nothing
+    store.close()
+
+
+def test_the_out_dirs_sqlite_mirror_holds_the_same_accounts_and_results(database: str, tmp_path) -> None:
+    pg = PgStore(database, "s1")
+    pg.upsert_accounts([ACCOUNT])
+    pg.finish_visit(
+        pg.begin_visit(ACCOUNT), ACCOUNT, Observation(platform="weibo", account_id="123", status=Status.ok)
+    )
+    pg.count_event("weibo", "wall", "captcha")
+    local = Store(tmp_path / "state.sqlite")
+    assert mirror_into(pg, local) == 1
+    assert mirror_into(pg, local) == 0
+    assert local.accounts() == [ACCOUNT] and set(local.observations()) == {ACCOUNT.key}
+    assert local.events() == [("weibo", "wall", "captcha", 1)]
+    local.close()
+    pg.close()
+
+
+def test_a_url_is_remembered_without_its_password() -> None:
+    assert (
+        redact("postgresql://audit:s3cret@db.example:5432/audit")
+        == "postgresql://audit@db.example:5432/audit"
+    )
+    assert redact("postgresql://audit@db/audit") == "postgresql://audit@db/audit"
+
+
+def test_starts_reserved_by_two_workers_keep_the_interval(database: str) -> None:
+    delay, jitter = 0.2, 0.5
+    slots = [
+        PgSlot(PgStore(database, "s", worker=w), "weibo", "egress-1", delay=delay, jitter=jitter)
+        for w in ("a", "b")
+    ]
+    starts = []
+    for i in range(8):
+        wait = slots[i % 2].reserve()
+        starts.append(time.monotonic() + wait)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= delay * (1 - jitter) - 0.05
+    assert abs((starts[-1] - starts[0]) - 7 * delay) <= delay * jitter + 0.05  # no drift
+    other = PgSlot(PgStore(database, "s"), "weibo", "egress-2", delay=delay)
+    assert other.reserve() == 0.0  # another egress has its own row
+
+
+def test_a_wall_seen_by_one_worker_pauses_the_platform_for_the_others(database: str) -> None:
+    a, b = (
+        PgSlot(PgStore(database, "s"), "douyin", "e", delay=0.01, cooldown=2.0, breaker_threshold=1)
+        for _ in range(2)
+    )
+    a.reserve()
+    a.record_wall()
+    assert b.reserve() >= 1.9
+    a.record_success()
