@@ -11,7 +11,8 @@ Stages, in one process tree:
   3. the httpx path on the platforms that allow it (weibo, wechat);
   4. assess + write_reports for 100,000 accounts built in memory;
   5. the live-mode scheduling check against a slow local server;
-  6. the review page over a store of the report stage's size (bench/review.py).
+  6. the review page over a store of the report stage's size (bench/review.py);
+  7. a ``--since`` run a week after the large end-to-end sweep (bench/since.py).
 Then PASS/MISS per goal, one JSON line, and ``outputs/bench/bench.json``.
 """
 
@@ -37,6 +38,8 @@ from .live import live_check
 from .reports import report_generation
 from .review import print_figures as print_review_figures
 from .review import review_page
+from .since import bench_stage as since_stage
+from .since import print_figures as print_since_figures
 from .sweeps import end_to_end, load_average, replayed_sweep
 
 AS_OF = date(2022, 6, 20)
@@ -77,7 +80,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review",
+        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review, since",
     )
     parser.add_argument(
         "--profile",
@@ -290,6 +293,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         figures["review"] = review_page(args.reports, out / "review")
         print_review_figures(figures["review"], _say)
+
+    if "since" not in skip:
+        load["since"] = load_average()
+        _say(
+            f"[7] --since a week later on the {args.large:,}-account corpus (some accounts posted in between)"
+        )
+        figures["since"] = since_stage(
+            figures.get("end_to_end"), large[0], large[1], args.large, args.seed, settings, out
+        )
+        print_since_figures(figures["since"], _say)
 
     figures["load_avg_1m"]["end"] = load_average()
     figures["goals"] = [c.__dict__ for c in check_goals(figures)]

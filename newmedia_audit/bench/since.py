@@ -146,6 +146,60 @@ def since_bench(
     }
 
 
+def weekly_after(
+    previous_out: Path,
+    full: dict[str, Any],
+    n: int,
+    seed: int,
+    ledger: Path,
+    registry: Path,
+    out: Path,
+    settings: Settings,
+    *,
+    days: int = 7,
+    posted_share: float = 0.3,
+) -> dict[str, Any]:
+    """The --since run only, after a full sweep already made at AS_OF over the same synthetic
+    accounts (``full``: its accounts, visited and elapsed_s): its figures against that sweep's."""
+    folder = out / f"weeks-{n}-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    scenarios = synthetic_accounts(n, seed, AS_OF)[2]
+    later, posted = later_scenarios(scenarios, days, posted_share, seed + 1)
+    corpus = write_corpus(later, folder / "week1.har", comment=f"synthetic +{days} days")
+    paths = {"ledger": ledger, "registry": registry}
+    weekly = timed_job(
+        paths, corpus, settings, AS_OF + timedelta(days=days), out / "week1", since=previous_out
+    )
+    return {
+        "accounts": n,
+        "path": "browser" if not settings.weibo.use_httpx else "httpx",
+        "posted_in_between": len(posted),
+        "full": full,
+        "since": weekly,
+        "visited_fraction": round(weekly["visited"] / full["visited"], 3) if full["visited"] else None,
+        "time_fraction": round(weekly["elapsed_s"] / full["elapsed_s"], 3) if full["elapsed_s"] else None,
+    }
+
+
+def bench_stage(
+    end_to_end: dict[str, Any] | None,
+    ledger: Path,
+    registry: Path,
+    n: int,
+    seed: int,
+    settings: Settings,
+    out: Path,
+) -> dict[str, Any]:
+    """``make bench``'s --since stage (browser path): after the end-to-end stage's full sweep
+    of the same corpus when it ran (``out/sweep-browser-large``), else a full sweep first."""
+    browser = path_settings(settings, False)
+    previous = out / "sweep-browser-large"
+    if end_to_end and (previous / "state.sqlite").is_file():
+        full = {"accounts": n, "visited": end_to_end["accounts"], "elapsed_s": end_to_end["elapsed_s"]}
+        return weekly_after(previous, full, n, seed, ledger, registry, out / "since", browser)
+    return since_bench(n, seed, out / "since", use_httpx=False)
+
+
 def print_figures(figures: dict[str, Any], say: Any = print) -> None:
     full, weekly = figures["full"], figures["since"]
     say(
