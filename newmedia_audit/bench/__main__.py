@@ -13,6 +13,8 @@ Stages, in one process tree:
   5. the live-mode scheduling check against a slow local server;
   6. the review page over a store of the report stage's size (bench/review.py);
   7. a ``--since`` run a week after the large end-to-end sweep (bench/since.py).
+  8. discovery on a replayed synthetic region: recall, precision and time per
+     query (bench/discovery.py).
 Then PASS/MISS per goal, one JSON line, and ``outputs/bench/bench.json``.
 """
 
@@ -33,6 +35,8 @@ from ..models import Account
 from ..settings import Settings, load_settings
 from ..synth.corpus import generate, synthetic_accounts
 from .ceiling import PER_PLATFORM, ceiling, page_urls
+from .discovery import discovery_bench
+from .discovery import report_lines as discovery_lines
 from .goals import check_goals
 from .live import live_check
 from .reports import report_generation
@@ -80,7 +84,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review, since",
+        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review, since, discovery",
     )
     parser.add_argument(
         "--profile",
@@ -303,6 +307,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             figures.get("end_to_end"), large[0], large[1], args.large, args.seed, settings, out
         )
         print_since_figures(figures["since"], _say)
+
+    if "discovery" not in skip:
+        load["discovery"] = load_average()
+        _say("[8] discovery on a replayed synthetic region (Douyin through the browser)")
+        figures["discovery"] = discovery_bench(out / "discovery", seed=args.seed)
+        for line in discovery_lines(figures["discovery"]):
+            _say(line)
 
     figures["load_avg_1m"]["end"] = load_average()
     figures["goals"] = [c.__dict__ for c in check_goals(figures)]

@@ -62,8 +62,20 @@ def _ordered(findings: Findings) -> list[Candidate]:
     return findings.of_kind(CandidateKind.unfiled) + findings.of_kind(CandidateKind.filed_not_in_ledger)
 
 
+# A cell starting with one of these is read as a formula by spreadsheets: platform names are
+# hostile input, so such a cell is kept as text with a leading quote (as warnings.csv does).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def render_csv(findings: Findings) -> bytes:
-    """discovered.csv as bytes: BOM, header, one row a candidate (unfiled first), CRLF lines."""
+    """discovered.csv as bytes: BOM, header, one row a candidate (unfiled first), CRLF lines.
+
+    Names, subjects, queries and reasons that a spreadsheet would read as a
+    formula keep a leading quote."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -72,13 +84,13 @@ def render_csv(findings: Findings) -> bytes:
             [
                 c.hit.platform,
                 c.hit.account_id,
-                c.hit.name,
-                c.unit,
+                _text(c.hit.name),
+                _text(c.unit),
                 c.region.name,
                 str(c.kind),
-                c.hit.query,
+                _text(c.hit.query),
                 c.hit.evidence,
-                c.why,
+                _text(c.why),
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

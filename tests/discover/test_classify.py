@@ -145,3 +145,11 @@ def test_an_account_listed_by_several_queries_is_one_candidate_with_every_query(
     ]
     [candidate] = run(hits, regions, lists).candidates
     assert candidate.hit.query == "东川公安" and candidate.queries == ("东川公安", "东川交警")
+
+
+def test_a_hostile_name_stays_text_in_discovered_csv(regions: list[Region], lists: OrganLists) -> None:
+    from newmedia_audit.discover.outputs import render_csv
+
+    found = run([gov("weibo", "111", '=HYPERLINK("http://x","东川公安")')], regions, lists)
+    text = render_csv(found).decode("utf-8-sig")
+    assert ",'=HYPERLINK(" in text.replace('"', "")
