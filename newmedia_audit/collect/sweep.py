@@ -158,6 +158,29 @@ class _PlatformRunner:
         await fetcher.close()  # a finished worker must not hold up a browser restart
 
 
+def select_accounts(accounts: Sequence[Account], platforms: set[str] | None) -> list[Account]:
+    """The accounts of the chosen platforms (None: all; "other" takes the unsupported ones)."""
+    return [
+        a
+        for a in accounts
+        if platforms is None
+        or a.platform in platforms
+        or (not is_supported(a.platform) and "other" in platforms)
+    ]
+
+
+def unvisitable(account: Account, collectors: Mapping[str, Collector]) -> Observation | None:
+    """The observation of an account the tool cannot visit (committed without fetching), else None."""
+    if is_supported(account.platform) and account.platform in collectors:
+        return None if account.account_id else failure(account, Status.error, "缺少账号ID")
+    return Observation(
+        platform=account.platform,
+        account_id=account.account_id,
+        status=Status.unsupported,
+        detail="该平台暂不支持自动检查，需人工核查",
+    )
+
+
 async def run_sweep(
     accounts: list[Account],
     store: Store,
@@ -202,13 +225,7 @@ async def run_sweep(
     out_dir = Path(out_dir)
     corpus = HarCorpus.load(list(replay)) if replay else None
     collectors = dict(collectors) if collectors is not None else default_collectors()
-    selected = [
-        a
-        for a in accounts
-        if platforms is None
-        or a.platform in platforms
-        or (not is_supported(a.platform) and "other" in platforms)
-    ]
+    selected = select_accounts(accounts, platforms)
     store.upsert_accounts(selected)
     pending = store.pending(selected)
     stats = SweepStats(skipped=len(selected) - len(pending))
@@ -219,24 +236,14 @@ async def run_sweep(
 
     # Accounts the tool cannot visit: committed at once, without fetching.
     for platform, group in list(by_platform.items()):
-        if is_supported(platform) and platform in collectors:
-            todo = []
-            for account in group:
-                if account.account_id:
-                    todo.append(account)
-                else:
-                    run.commit(account, failure(account, Status.error, "缺少账号ID"))
-            by_platform[platform] = todo
-            continue
+        todo = []
         for account in group:
-            observation = Observation(
-                platform=account.platform,
-                account_id=account.account_id,
-                status=Status.unsupported,
-                detail="该平台暂不支持自动检查，需人工核查",
-            )
-            run.commit(account, observation)
-        del by_platform[platform]
+            observation = unvisitable(account, collectors)
+            if observation is None:
+                todo.append(account)
+            else:
+                run.commit(account, observation)
+        by_platform[platform] = todo
 
     try:
         async with open_kit(
