@@ -147,6 +147,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="预警天数：距离判为未更新（或僵尸账号）不超过该天数的账号列入预警（默认 5）"
         " / list accounts this many days or fewer from their deadline (default 5)",
     )
+    sweep.add_argument(
+        "--database",
+        metavar="URL",
+        help="PostgreSQL 地址 postgresql://用户@主机/库：多台机器共同完成这次抽查（见 README 多机部署）"
+        " / share this sweep with workers through PostgreSQL",
+    )
+    sweep.add_argument(
+        "--no-work",
+        action="store_true",
+        help="只入队并等待其他 worker 完成（需 --database）/ enqueue and wait, visit nothing here",
+    )
+
+    worker = sub.add_parser(
+        "worker",
+        help="多机部署：领取 PostgreSQL 队列中的账号并访问 / work on the shared queue",
+        description="从 PostgreSQL 队列领取所有进行中抽查的账号并访问，直到收到 SIGTERM（完成或释放正在访问的账号后退出），"
+        "或加 --burst 时队列为空即退出。\n"
+        "Work on every open sweep of the PostgreSQL queue until SIGTERM, or with --burst until it is empty.",
+    )
+    worker.add_argument("--database", required=True, metavar="URL", help="PostgreSQL 地址 / database URL")
+    worker.add_argument(
+        "--egress", help="出口名称（同一出口 IP 的 worker 共用礼貌间隔；默认主机名）/ egress name"
+    )
+    worker.add_argument(
+        "--replay",
+        type=_existing_file,
+        action="append",
+        default=[],
+        help="回放 HAR 文件（可多次）/ replay HAR corpus (repeatable)",
+    )
+    worker.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        choices=["wechat", "weibo", "douyin", "toutiao"],
+        help="只领取该平台的账号（可多次）/ only this platform (repeatable)",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=4, help="同时访问的账号数（默认 4）/ visits at once"
+    )
+    worker.add_argument("--burst", action="store_true", help="队列为空即退出 / exit once the queue is empty")
+    worker.add_argument("--out", type=Path, help="证据目录（默认抽查的 --out）/ where evidence goes")
+    worker.add_argument("--config", type=_existing_file, help="规则 TOML / rules file")
+    worker.add_argument(
+        "--browsers-dir", type=Path, default=Path("browsers"), help="登录状态目录 / login states"
+    )
 
     report = sub.add_parser(
         "report",
@@ -297,6 +343,10 @@ def _run(args: argparse.Namespace) -> int:
         from .review.server import serve
 
         return serve(args.dir, host=args.host, port=args.port, password=args.password, config=args.config)
+    if args.command == "worker":
+        from .scale.worker import worker_command
+
+        return worker_command(args)
     if args.command == "discover":
         from .discover.command import discover_command
 

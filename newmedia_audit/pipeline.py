@@ -205,6 +205,8 @@ def run_sweep_job(
     could change are visited; the others are carried over (since.py).
 
     Returns:
+    database: str | None = None,
+    work: bool = True,
         The result and the exit status: 1 while the drift alarm keeps a
         platform paused (the sweep is not done), else 0.
     """
@@ -237,17 +239,23 @@ def run_sweep_job(
             _say(
                 f"继续上次的抽查：{len(inputs.accounts) - len(pending) - carried} 个账号已完成，{len(pending)} 个待访问。"
             )
-        with ConsoleProgress() as progress:
-            stats = sweep(
-                inputs.accounts,
-                store,
-                settings,
-                out_dir,
-                replay=replay,
-                record=record,
-                platforms=platforms,
-                progress=progress,
-                as_of=as_of,
+        if database:  # the national sweep: shared with workers through PostgreSQL (scale/)
+            import asyncio
+
+            from .scale.sweep import run_on_postgres
+
+            stats = asyncio.run(
+                run_on_postgres(
+                    inputs.accounts,
+                    store,
+                    settings,
+                    out_dir,
+                    url=database,
+                    work_here=work,
+                    replay=replay,
+                    platforms=platforms,
+                    as_of=as_of,
+                )
             )
         _say(f"访问完成 / visits done: {stats}")
         result = assess_and_report(
@@ -256,6 +264,19 @@ def run_sweep_job(
         status = paused_exit(store)
         return result, status
     finally:
+        else:
+            with ConsoleProgress() as progress:
+                stats = sweep(
+                    inputs.accounts,
+                    store,
+                    settings,
+                    out_dir,
+                    replay=replay,
+                    record=record,
+                    platforms=platforms,
+                    progress=progress,
+                    as_of=as_of,
+                )
         store.close()
 
 
@@ -268,6 +289,8 @@ def sweep_command(args: argparse.Namespace) -> int:
         args.ledger, args.registry, args.websites, settings, skip_bad_rows=args.skip_bad_rows
     )
     if args.sample:
+    if getattr(args, "no_work", False) and not getattr(args, "database", None):
+        raise InputError("--no-work 需要与 --database 一起使用（只入队、由其他 worker 访问）。")
         from .rules.sampling import sample_accounts
 
         inputs.accounts = sample_accounts(inputs.accounts, args.sample, args.seed)
@@ -290,6 +313,8 @@ def sweep_command(args: argparse.Namespace) -> int:
 def report_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, warn_days=getattr(args, "warn_days", None))
     state = args.dir / STATE_FILE
+        database=getattr(args, "database", None),
+        work=not getattr(args, "no_work", False),
     if not state.is_file():
         raise InputError(f"目录 {args.dir} 中没有 {STATE_FILE}，请先运行 sweep。")
     store = Store(state)
@@ -301,6 +326,9 @@ def report_command(args: argparse.Namespace) -> int:
         assess_and_report(
             store, inputs, settings, as_of, args.dir, previous=previous, overrides=overrides, since=since
         )
+        from .scale.sweep import refresh_from_postgres
+
+        refresh_from_postgres(args.dir, store)  # a PostgreSQL sweep: its latest results first
     finally:
         store.close()
     return 0

@@ -1,0 +1,59 @@
+"""The CLI of the national sweep: sweep --database, worker --burst, report from PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newmedia_audit.cli import main
+from newmedia_audit.synth.corpus import generate
+
+
+@pytest.fixture
+def httpx_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    for platform in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO"):
+        monkeypatch.setenv(f"NEWMEDIA_AUDIT_{platform}__USE_HTTPX", "true")
+    monkeypatch.setenv("NEWMEDIA_AUDIT_SCALE_HEARTBEAT", "1")
+
+
+def test_sweep_on_postgres_then_report_from_it_and_a_worker_with_nothing_to_do(
+    database: str, tmp_path: Path, httpx_everywhere: None
+) -> None:
+    ledger, registry, corpus = generate(30, 3, tmp_path / "in")
+    out = tmp_path / "out"
+    common = ["--ledger", str(ledger), "--registry", str(registry), "--replay", str(corpus)]
+    assert main(["sweep", *common, "--as-of", "2022-06-20", "--out", str(out), "--database", database]) == 0
+    rows = (out / "verdicts.csv").read_text("utf-8-sig").splitlines()
+    assert len(rows) == 31
+    saved = json.loads((out / "database.json").read_text("utf-8"))
+    assert saved["database"] == database and "@" in saved["database"]
+
+    (out / "verdicts.csv").unlink()
+    assert main(["report", str(out)]) == 0
+    assert len((out / "verdicts.csv").read_text("utf-8-sig").splitlines()) == 31
+    assert main(["worker", "--database", database, "--replay", str(corpus), "--burst", "--egress", "x"]) == 0
+
+
+def test_no_work_without_a_database_is_a_usage_error(tmp_path: Path) -> None:
+    ledger, registry, _ = generate(4, 3, tmp_path / "in")
+    args = [
+        "sweep",
+        "--ledger",
+        str(ledger),
+        "--registry",
+        str(registry),
+        "--no-work",
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(args) == 2
+
+
+def test_the_database_url_keeps_no_password_in_the_out_dir(tmp_path: Path) -> None:
+    from newmedia_audit.scale.sweep import remember, remembered
+
+    remember(tmp_path, "postgresql://audit:s3cret@127.0.0.1:5432/audit", "s")
+    assert "s3cret" not in (tmp_path / "database.json").read_text("utf-8")
+    assert remembered(tmp_path) == ("postgresql://audit@127.0.0.1:5432/audit", "s")
