@@ -71,7 +71,7 @@ def _chart(columns: list[str], names: list[str], rows: dict[str, list[float | No
         return top + height * (100 - value) / (100 - low)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 140}" height="{top + height + 40}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 40}" height="{top + height + 40}" '
         'role="img" aria-label="各地区新媒体合格率趋势">'
     ]
     for tick in range(int(low), 101, 10):
@@ -85,7 +85,7 @@ def _chart(columns: list[str], names: list[str], rows: dict[str, list[float | No
             f'font-size="11">{_esc(column.split("（")[0])}</text>'
         )
     for n, name in enumerate(names):
-        color = "#1a202c" if name == TOTAL_LABEL else TREND_COLORS[n % len(TREND_COLORS)]
+        color = _color(n, name)
         points = [(left + i * step, y(v), v) for i, v in enumerate(rows[name]) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
@@ -94,13 +94,20 @@ def _chart(columns: list[str], names: list[str], rows: dict[str, list[float | No
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"><title>{_esc(name)} {_rate(v)}</title></circle>'
             )
-        if points:
-            px, py, _ = points[-1]
-            parts.append(
-                f'<text x="{px + 8:.1f}" y="{py + 4:.1f}" font-size="11" fill="{color}">{_esc(name)}</text>'
-            )
     parts.append("</svg>")
-    return '<div class="chart" id="chart-trend"><h3>各地区新媒体合格率趋势</h3>' + "".join(parts) + "</div>"
+    # A legend rather than labels at the line ends: close rates would print over each other.
+    legend = "".join(
+        f'<span><i style="background:{_color(n, name)}"></i>{_esc(name)}</span>'
+        for n, name in enumerate(names)
+    )
+    return (
+        '<div class="chart" id="chart-trend"><h3>各地区新媒体合格率趋势</h3>'
+        f'<div class="legend">{legend}</div>{"".join(parts)}</div>'
+    )
+
+
+def _color(index: int, name: str) -> str:
+    return "#1a202c" if name == TOTAL_LABEL else TREND_COLORS[index % len(TREND_COLORS)]
 
 
 def trend_section(result: AuditResult, summary: Summary) -> str:
