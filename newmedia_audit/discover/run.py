@@ -173,6 +173,9 @@ class _PlatformSearch:
         self.fetchers = fetchers
         self.psettings = run.settings.platform(source.platform)
         self.borrower: CookieBorrower | None = None
+        # False when an empty page cannot be trusted at all (live Weibo without the
+        # visitor cookies answers every search with 这里还没有内容): empties then fail.
+        self.trust_empty = True
         tasks = [_Task(q, 1, PageRecord(source.platform, q, 1)) for q in queries]
         self.queue = _Pages(tasks, slot.clock)
         self.total = len(queries)
@@ -223,7 +226,9 @@ class _PlatformSearch:
                         finally:
                             task.record.seconds += time.monotonic() - began
                     try:
-                        page = self.source.read(visit.responses, task.query, task.page, confirmed=confirmed)
+                        page = self.source.read(
+                            visit.responses, task.query, task.page, confirmed=confirmed and self.trust_empty
+                        )
                     except CollectError as exc:
                         raise _attach(exc, visit) from exc
                 except UnconfirmedEmpty:
@@ -251,7 +256,9 @@ class _PlatformSearch:
             self.run.walls[self.source.platform] += 1
             self.slot.record_wall(getattr(exc, "retry_after", None))
             if self.borrower is not None:
-                await self.borrower.renew()  # visitor cookies expire: take fresh ones
+                # Visitor cookies expire: take fresh ones (and trust empty pages again once in).
+                if await self.borrower.renew():
+                    self.trust_empty = True
             if record.walls <= self.psettings.wall_retries:
                 return [(self.slot.requeue_at(), task)]
             record.status, record.detail = "walled", f"被平台拦截（{record.walls} 次）：{exc}"
@@ -389,14 +396,16 @@ async def run_discovery(
 
             pool = BrowserPool(settings.browser, corpus=corpus, recorder=recorder, browsers_dir=browsers_dir)
             await pool.start()
-        borrower = None
+        borrower, cookies = None, True
         if borrow:
             assert pool is not None
             borrower = CookieBorrower(pool, client, "weibo", timeout=settings.browser.page_timeout)
-            if not await borrower.take():
+            cookies = await borrower.take()
+            if not cookies:
                 print(
                     f"提示 / warning: 未能取得微博访客 Cookie（{borrower.last_error}），"
-                    '微博搜索可能无结果或被拦截；可改用浏览器（[discovery] browser 加入 "weibo"）。',
+                    "微博的空结果页将记为失败而不是无结果；"
+                    '可改用浏览器（[discovery] browser 加入 "weibo"）。',
                     file=sys.stderr,
                 )
         searches = []
@@ -422,8 +431,9 @@ async def run_discovery(
                 else:
                     fetchers.append(HttpxFetcher(client))
             search = _PlatformSearch(shared, SOURCES[platform], queries, slot, fetchers)
-            if platform == "weibo":
+            if platform == "weibo" and borrower is not None:
                 search.borrower = borrower
+                search.trust_empty = cookies
             searches.append(search)
         tasks = [asyncio.create_task(s.run_all()) for s in searches]
         try:
