@@ -1,0 +1,114 @@
+"""Two worker processes share a 300-account sweep; one is SIGKILLed mid-sweep and replaced.
+
+The verdicts equal, account by account, those of the single-machine SQLite
+sweep of the same corpus and settings, and no account with a committed
+result was visited again (the killed worker's visits are put back by the
+periodic stalled-job task; a retried job whose account is done does nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newmedia_audit.scale.runtime import ScaleOptions
+from newmedia_audit.scale.store import PgStore
+from newmedia_audit.scale.sweep import run_on_postgres, sweep_id
+from newmedia_audit.settings import load_settings
+from newmedia_audit.store import Store
+from tests.reliability.conftest import AS_OF, ROOT, run_sweep, synthetic, verdicts
+
+N = 300
+ENV = {
+    **{f"NEWMEDIA_AUDIT_{p}__USE_HTTPX": "true" for p in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO")},
+    "NEWMEDIA_AUDIT_SCALE_HEARTBEAT": "0.5",
+    "NEWMEDIA_AUDIT_SCALE_STALL_TIMEOUT": "2",
+}
+
+
+def worker(database: str, corpus: Path, out: Path, egress: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **ENV)
+    command = [sys.executable, "-m", "newmedia_audit.cli", "worker", "--database", database]
+    command += ["--replay", str(corpus), "--egress", egress, "--out", str(out), "--concurrency", "2"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    accounts, filings, corpus = synthetic(N, 17, tmp_path / "in")
+    _, control = run_sweep(accounts, corpus, tmp_path / "control", settings)
+    expected = verdicts(control, filings, settings)
+    control.close()
+
+    out = tmp_path / "out"
+    store = Store(out / "state.sqlite")
+    failure: list[BaseException] = []
+
+    def enqueue_and_wait() -> None:
+        try:
+            asyncio.run(
+                run_on_postgres(
+                    accounts,
+                    store,
+                    settings,
+                    out,
+                    url=database,
+                    work_here=False,
+                    as_of=AS_OF,
+                    options=ScaleOptions.from_env(),
+                    poll=0.2,
+                )
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            failure.append(exc)
+
+    waiter = threading.Thread(target=enqueue_and_wait)
+    waiter.start()
+    pg = PgStore(database, sweep_id(out), create=False) if _wait_for_sweep(database, out) else None
+    assert pg is not None
+    workers = [
+        worker(database, corpus, out, "egress-a"),
+        worker(database, corpus, out, "egress-b"),
+    ]
+    deadline = time.monotonic() + 60
+    while pg.counts()[1] < N // 3:
+        assert time.monotonic() < deadline, "the workers made no progress"
+        time.sleep(0.05)
+    os.killpg(workers[0].pid, signal.SIGKILL)
+    workers[0].wait(timeout=10)
+    workers.append(worker(database, corpus, out, "egress-c"))
+    waiter.join(timeout=120)
+    assert not waiter.is_alive() and not failure, failure
+    for process in workers[1:]:
+        process.send_signal(signal.SIGTERM)
+    for process in workers[1:]:
+        assert process.wait(timeout=30) == 0, process.stderr.read() if process.stderr else ""
+
+    assert verdicts(store, filings, settings) == expected
+    counts = pg.finished_visit_counts()
+    assert len(counts) == N and set(counts.values()) == {1}  # nothing committed was visited again
+    store.close()
+    pg.close()
+
+
+def _wait_for_sweep(database: str, out: Path) -> bool:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (out / "database.json").exists():
+            return True
+        time.sleep(0.05)
+    return False
