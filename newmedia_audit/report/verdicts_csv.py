@@ -1,4 +1,8 @@
-"""verdicts.csv: one row per ledger account, the columns design.md fixes (UTF-8 with BOM)."""
+"""verdicts.csv: one row per ledger account, the columns design.md fixes (UTF-8 with BOM).
+
+Cells that Excel or WPS would read as a formula get a leading quote (csv_safe);
+results.json keeps the exact text.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,14 @@ import csv
 import io
 
 from ..models import VERDICTS_CSV_COLUMNS, AuditResult, Verdict
+from .csv_safe import neutralize_row
 from .labels import iso_local, primary_of
 
 COLUMNS = VERDICTS_CSV_COLUMNS
 
 
 def verdict_row(verdict: Verdict) -> list[str]:
-    """The CSV cells of one verdict, codes as design.md spells them."""
+    """The CSV cells of one verdict, codes as design.md spells them (exact text, not yet neutralized)."""
     account = verdict.account
     primary = primary_of(verdict) if verdict.reasons or verdict.primary_reason else None
     return [
@@ -45,5 +50,5 @@ def render_verdicts_csv(result: AuditResult) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for verdict in result.verdicts:
-        writer.writerow(verdict_row(verdict))
+        writer.writerow(neutralize_row(verdict_row(verdict)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..collect.evidence import atomic_write
 from ..errors import OutputError
 from ..models import Account, Reason
+from ..report.csv_safe import neutralize_row
 from ..rules.overrides import Override
 from ..store import Decision, Store
 
@@ -169,7 +170,7 @@ def render_overrides(in_force: Sequence[Decision], base: Sequence[Override] = ()
     writer.writerow(CSV_HEADER)
     rows = [base_row(r) for r in base]
     rows += [r for d in sorted(in_force, key=lambda d: d.id) if (r := override_row(d)) is not None]
-    writer.writerows(r.cells() for r in rows)
+    writer.writerows(neutralize_row(r.cells()) for r in rows)  # no formula reaches Excel
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputError
+from ..report.csv_safe import restore_cell
 
 
 def read_text(path: Path) -> str:
@@ -36,6 +37,8 @@ def csv_rows(text: str, source: str) -> list[list[str]]:
         InputError: the text is not CSV, naming ``source``.
     """
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        # A cell the tool wrote with a quote before "=+-@" (report/csv_safe.py) reads back as it was.
+        rows = csv.reader(io.StringIO(text, newline=""))
+        return [[restore_cell(c) if c[:1] == "'" else c for c in row] for row in rows]
     except csv.Error as exc:
         raise InputError(f"CSV 格式有误：{exc}", file=source) from exc

@@ -6,6 +6,7 @@ import csv
 import io
 
 from newmedia_audit.models import AuditResult
+from newmedia_audit.report.csv_safe import restore_cell
 from newmedia_audit.report.verdicts_csv import render_verdicts_csv
 
 COLUMNS = (
@@ -24,7 +25,7 @@ def _rows(result: AuditResult) -> list[dict[str, str]]:
 
 def test_one_row_per_ledger_account_in_ledger_order(result: AuditResult) -> None:
     rows = _rows(result)
-    assert [r["name"] for r in rows] == [v.account.name for v in result.verdicts]
+    assert [restore_cell(r["name"]) for r in rows] == [v.account.name for v in result.verdicts]
 
 
 def test_codes_and_joined_reasons(result: AuditResult) -> None:
@@ -50,6 +51,8 @@ def test_last_post_at_is_iso_with_china_offset_or_empty(result: AuditResult) -> 
     assert rows["咸宁高新招商网"]["last_post_at"] == ""
 
 
-def test_formula_like_text_is_kept_verbatim(result: AuditResult) -> None:
+def test_formula_like_text_is_written_as_text(result: AuditResult) -> None:
+    # Excel and WPS show a cell opening with a quote as text (CSV injection, OWASP).
     rows = {r["name"]: r for r in _rows(result)}
-    assert rows["咸宁住建"]["live_name"].startswith("=HYPERLINK(")
+    assert rows["咸宁住建"]["live_name"].startswith("'=HYPERLINK(")
+    assert restore_cell(rows["咸宁住建"]["live_name"]).startswith("=HYPERLINK(")
