@@ -88,7 +88,7 @@ async def shared_sweep(
                 runtime = open_runtime(
                     url,
                     settings,
-                    platforms=list(QUEUES),
+                    platforms=sorted({a.platform for a in accounts}),
                     egress=egresses[index],
                     out_dir=out,
                     concurrency=2,
