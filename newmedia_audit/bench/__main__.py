@@ -84,7 +84,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review, since, discovery",
+        help="skip a stage: ceiling, browser, e2e, httpx, reports, live, review, scale, since, discovery",
     )
     parser.add_argument(
         "--profile",
@@ -297,6 +297,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         figures["review"] = review_page(args.reports, out / "review")
         print_review_figures(figures["review"], _say)
+
+    if "scale" not in skip:
+        from .scale import print_figures as print_scale_figures
+        from .scale import scale_stage
+
+        load["scale"] = load_average()
+        _say("[scale] one politeness-bound sweep shared by 1, 2, 4 workers through PostgreSQL (issue 17)")
+        try:
+            figures["scale"] = scale_stage(out)
+            print_scale_figures(figures["scale"])
+        except RuntimeError as exc:  # no PostgreSQL server on this machine
+            _say(f"[scale] skipped: {exc}")
 
     if "since" not in skip:
         load["since"] = load_average()
