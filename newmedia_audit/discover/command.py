@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..collect.sweep import ConsoleProgress
 from ..errors import InputError, InputErrors
 from ..inputs.ledger import read_ledger
 from ..inputs.registry import read_registry
@@ -91,11 +92,11 @@ def run_command(
     lists = lists or load_organ_lists(settings.discovery.keywords_file)
     ledger_read, registry_read = read_ledger(ledger), read_registry(registry)
     raise_for_errors([ledger_read, registry_read])
+    for warning in [*ledger_read.warnings, *registry_read.warnings]:
+        print(f"提示 / note: {warning}", file=sys.stderr)
     accounts = list(ledger_read.items)
     chosen = choose_regions(regions, settings, accounts)
     queries = read_queries(queries_file) if queries_file else build_queries(chosen, lists.keywords)
-    from ..collect.sweep import ConsoleProgress
-
     with ConsoleProgress(every=10) as bar:
         run = discover(
             queries,

@@ -34,7 +34,6 @@ from typing import Any, cast
 import httpx
 from tenacity import (
     AsyncRetrying,
-    RetryCallState,
     retry_if_exception_type,
     stop_after_attempt,
     wait_exponential_jitter,
@@ -201,16 +200,12 @@ class _PlatformSearch:
             else wait_exponential_jitter(multiplier=settings.retry_wait, max=60, jitter=settings.retry_wait)
         )
 
-        def count_retry(state: RetryCallState) -> None:
-            self.run.retries += 1
-
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(TransientError),
             stop=stop_after_attempt(settings.retries + 1),
             wait=wait,
             sleep=self.run.sleep,
             reraise=True,
-            before_sleep=count_retry,
         )
         confirmed = False  # the previous try read this page empty
         async for attempt in retrying:
@@ -230,7 +225,8 @@ class _PlatformSearch:
                             visit.responses, task.query, task.page, confirmed=confirmed and self.trust_empty
                         )
                     except CollectError as exc:
-                        raise _attach(exc, visit) from exc
+                        _attach(exc, visit)  # the page is the evidence of a wall or fault
+                        raise
                 except UnconfirmedEmpty:
                     confirmed = True
                     raise
@@ -253,7 +249,6 @@ class _PlatformSearch:
             record.status = "done" if page.hits else "empty"
         except WallError as exc:
             record.walls += 1
-            self.run.walls[self.source.platform] += 1
             self.slot.record_wall(getattr(exc, "retry_after", None))
             if self.borrower is not None:
                 # Visitor cookies expire: take fresh ones (and trust empty pages again once in).
@@ -317,8 +312,6 @@ class _Shared:
     progress: ProgressFn | None
     pages: list[PageRecord] = field(default_factory=list)
     hits: list[SearchHit] = field(default_factory=list)
-    walls: Counter[str] = field(default_factory=Counter)
-    retries: int = 0
 
 
 async def run_discovery(

@@ -9,7 +9,9 @@ no result; a fourth runs over three pages.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,9 +107,6 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Ran:
     config.write_text('[discovery]\nbrowser = []\n[weibo]\nwall_retries = 1\n[wechat]\nwall_retries = 1\n'
                       '[douyin]\nwall_retries = 1\n', encoding="utf-8")  # fmt: skip
     out = folder / "out"
-    import contextlib
-    import io
-
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         code = main(["discover", "--ledger", str(ledger_csv), "--registry", str(registry_csv), "--out", str(out),
