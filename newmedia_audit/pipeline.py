@@ -178,7 +178,14 @@ def assess_and_report(
         }
     )
     store.save_verdicts(result.verdicts)
-    paths = write_reports(result, out_dir, window_days=settings.window_days, reminder_template=template)
+    paths = write_reports(
+        result,
+        out_dir,
+        window_days=settings.window_days,
+        city=settings.city,
+        notice=settings.notice,
+        reminder_template=template,
+    )
     if result.warnings:
         _say(f"预警 / early warning: {len(result.warnings)} 条（warnings.csv，reminders/ 按单位的提醒）")
     print_summary(result)
@@ -198,6 +205,8 @@ def run_sweep_job(
     previous: Path | None = None,
     overrides: Path | None = None,
     since: Path | None = None,
+    database: str | None = None,
+    work: bool = True,
 ) -> tuple[AuditResult, int]:
     """Store the inputs, visit what is pending, assess, report.
 
@@ -205,8 +214,6 @@ def run_sweep_job(
     could change are visited; the others are carried over (since.py).
 
     Returns:
-    database: str | None = None,
-    work: bool = True,
         The result and the exit status: 1 while the drift alarm keeps a
         platform paused (the sweep is not done), else 0.
     """
@@ -257,13 +264,6 @@ def run_sweep_job(
                     as_of=as_of,
                 )
             )
-        _say(f"访问完成 / visits done: {stats}")
-        result = assess_and_report(
-            store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides, since=since
-        )
-        status = paused_exit(store)
-        return result, status
-    finally:
         else:
             with ConsoleProgress() as progress:
                 stats = sweep(
@@ -277,11 +277,20 @@ def run_sweep_job(
                     progress=progress,
                     as_of=as_of,
                 )
+        _say(f"访问完成 / visits done: {stats}")
+        result = assess_and_report(
+            store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides, since=since
+        )
+        status = paused_exit(store)
+        return result, status
+    finally:
         store.close()
 
 
 def sweep_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, warn_days=getattr(args, "warn_days", None))
+    if getattr(args, "no_work", False) and not getattr(args, "database", None):
+        raise InputError("--no-work 需要与 --database 一起使用（只入队、由其他 worker 访问）。")
     since = getattr(args, "since", None)
     if since is not None and Path(since).resolve() == Path(args.out).resolve():
         raise InputError("--since 应指向上次抽查的输出目录，不能与本次 --out 相同。")
@@ -289,8 +298,6 @@ def sweep_command(args: argparse.Namespace) -> int:
         args.ledger, args.registry, args.websites, settings, skip_bad_rows=args.skip_bad_rows
     )
     if args.sample:
-    if getattr(args, "no_work", False) and not getattr(args, "database", None):
-        raise InputError("--no-work 需要与 --database 一起使用（只入队、由其他 worker 访问）。")
         from .rules.sampling import sample_accounts
 
         inputs.accounts = sample_accounts(inputs.accounts, args.sample, args.seed)
@@ -306,6 +313,8 @@ def sweep_command(args: argparse.Namespace) -> int:
         previous=args.previous,
         overrides=args.overrides,
         since=since,
+        database=getattr(args, "database", None),
+        work=not getattr(args, "no_work", False),
     )
     return status
 
@@ -313,12 +322,13 @@ def sweep_command(args: argparse.Namespace) -> int:
 def report_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, warn_days=getattr(args, "warn_days", None))
     state = args.dir / STATE_FILE
-        database=getattr(args, "database", None),
-        work=not getattr(args, "no_work", False),
     if not state.is_file():
         raise InputError(f"目录 {args.dir} 中没有 {STATE_FILE}，请先运行 sweep。")
     store = Store(state)
     try:
+        from .scale.sweep import refresh_from_postgres
+
+        refresh_from_postgres(args.dir, store)  # a PostgreSQL sweep: its latest results first
         inputs, as_of, saved = _load_saved(store)
         previous = args.previous or (Path(saved["previous"]) if saved.get("previous") else None)
         overrides = args.overrides or (Path(saved["overrides"]) if saved.get("overrides") else None)
@@ -326,9 +336,6 @@ def report_command(args: argparse.Namespace) -> int:
         assess_and_report(
             store, inputs, settings, as_of, args.dir, previous=previous, overrides=overrides, since=since
         )
-        from .scale.sweep import refresh_from_postgres
-
-        refresh_from_postgres(args.dir, store)  # a PostgreSQL sweep: its latest results first
     finally:
         store.close()
     return 0
@@ -337,6 +344,7 @@ def report_command(args: argparse.Namespace) -> int:
 def demo_command(args: argparse.Namespace) -> int:
     """Build the embedded seed-001 corpus if missing, sweep it replayed, report."""
     from .demo import build_demo
+    from .demo.accounts import CITY as DEMO_CITY
     from .demo.build import demo_paths
 
     demo = demo_paths(args.out / "input")
@@ -344,6 +352,7 @@ def demo_command(args: argparse.Namespace) -> int:
         _say(f"生成内置示例语料 / building the demo corpus in {demo.out_dir}")
         demo = build_demo(demo.out_dir)
     settings = load_settings()
+    settings.city = settings.city or DEMO_CITY  # the notice's titles: 2022年咸宁市…
     for platform in Platform:  # the demo shows the browser path on every platform
         settings.platform(platform.value).use_httpx = False
     # ... and a screenshot of every profile page (a small ledger: the cost is small too).

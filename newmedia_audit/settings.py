@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tomllib
 from contextvars import ContextVar
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -186,6 +187,27 @@ class DiscoverySettings(BaseModel):
     others over httpx (Weibo then borrows the visitor cookies of one browser visit)."""
 
 
+class NoticeSettings(BaseModel):
+    """notice.docx: the notice (通报) as a Word 公文, with 附件1 and 附件2 (README, "Notice and attachments")."""
+
+    template: Path | None = None
+    """Word template with docxtpl placeholders; None: registry/notice_template.docx when it
+    exists, else the built-in one. An office's own letterhead and wording go there."""
+    issuer: str = ""
+    """发文机关 in the title and the signature; empty: "{city}政务公开领导小组办公室"."""
+    issued_on: date | None = None
+    """成文日期 printed under the signature; None: the day the reports are written."""
+    reply_days: int = Field(5, ge=0)
+    """Units report their rectification this many days after the notice's date."""
+    reply_to: str = ""
+    """Where units report to (报送单位); empty: the issuer's office, "市政务公开领导小组办公室"."""
+    contact: str = ""
+    """联系人、电话、邮箱, printed in brackets after reply_to, e.g. "联系人：张三，联系电话：1234567"."""
+    max_listed: int = Field(1000, ge=1)
+    """Failing accounts named per reason in 二、主要问题 and listed in 附件2 of notice.docx at most
+    (report.xlsx's 附件2 always lists every one); a longer list says how many there are."""
+
+
 class Settings(BaseSettings):
     """All settings of a run."""
 
@@ -193,6 +215,9 @@ class Settings(BaseSettings):
 
     province: str = "湖北省"
     """Province name used in the 未备案 label."""
+    city: str = ""
+    """City (or county, province) whose office issues the notice, in the titles of notice.docx
+    and of 附件1/附件2: "{year}年{city}政务新媒体第{quarter}季度抽查监测情况表"."""
     window_days: int = Field(14, ge=1)
     """An account is fresh when its latest post falls in [D - window_days, D]."""
     zombie_days: int = Field(90, ge=1)
@@ -230,6 +255,7 @@ class Settings(BaseSettings):
     douyin: PlatformSettings = Field(default_factory=PlatformSettings)
     toutiao: PlatformSettings = Field(default_factory=PlatformSettings)
     doctor: DoctorSettings = Field(default_factory=DoctorSettings)
+    notice: NoticeSettings = Field(default_factory=NoticeSettings)
     discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
 
     def platform(self, name: str) -> PlatformSettings:

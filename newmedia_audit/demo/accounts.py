@@ -14,6 +14,7 @@ from enum import StrEnum
 from ..models import Platform
 from ..synth.platforms import CST
 
+CITY = "咸宁市"  # whose office issues the notice: the titles of notice.docx and 附件1/附件2
 AS_OF = date(2022, 5, 10)
 PREVIOUS_AS_OF = date(2022, 3, 10)
 PREVIOUS_CHECKED = 218

@@ -13,18 +13,21 @@ from xlsxwriter.exceptions import XlsxFileError
 from ..bulk import paused_gc
 from ..errors import OutputError
 from ..models import AuditResult
+from ..settings import NoticeSettings
+from .attachments import attachments, report_titles
 from .early_warning import DEFAULT_TEMPLATE, reminder_files, render_warnings_csv
 from .html import render_html
 from .labels import CST
 from .notice import render_notice
+from .notice_docx import notice_context, render_notice_docx, template_path
 from .results_json import render_results_json
 from .summary import summarize
 from .tables import detail_sheets
 from .verdicts_csv import render_verdicts_csv
-from .xlsx import write_xlsx
+from .xlsx import write_workbook
 from .xlsx_process import ChildWorkbook, os_error_behind
 
-REPORT_FILES = ("results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md")
+REPORT_FILES = ("results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md", "notice.docx")
 
 
 def _explain(exc: BaseException, target: Path) -> OutputError:
@@ -113,15 +116,19 @@ def write_reports(
     generated_at: datetime | None = None,
     *,
     window_days: int = 14,
+    city: str = "",
+    notice: NoticeSettings | None = None,
     reminder_template: str = DEFAULT_TEMPLATE,
 ) -> dict[str, Path]:
-    """Write results.json, verdicts.csv, report.xlsx, report.html and notice.md into ``out_dir``.
+    """Write results.json, verdicts.csv, report.xlsx, report.html, notice.md and notice.docx into ``out_dir``.
 
     Args:
         result: the assessed sweep.
         out_dir: the output directory (created when missing).
         generated_at: the time printed as generated_at (default: now, +08:00).
         window_days: the freshness window (settings.window_days), for the notice's date range.
+        city: the city in the titles of notice.docx and of 附件1/附件2 (settings.city).
+        notice: notice.docx's settings (settings.notice; default: the built-in ones).
         reminder_template: the text of each unit's reminder (report/early_warning.py).
             warnings.csv and reminders/ are written only when ``result.warnings`` is set.
 
@@ -130,6 +137,7 @@ def write_reports(
 
     Raises:
         OutputError: the directory cannot be created or written (permissions, disk full).
+        ConfigError: the notice template is missing or broken.
     """
     out_dir = Path(out_dir)
     try:
@@ -137,6 +145,7 @@ def write_reports(
     except OSError as exc:
         raise _explain(exc, out_dir) from exc
     moment = generated_at or datetime.now(CST)
+    notice = notice or NoticeSettings()
     paths = {name: out_dir / name for name in REPORT_FILES}
     _remove_stale_temporaries(out_dir)
     child = None
@@ -148,17 +157,29 @@ def write_reports(
     try:
         summary = summarize(result)
         sheets = detail_sheets(result)  # shared by the workbook and the page
+        titles = report_titles(result.as_of, city)
+        front = attachments(result, summary, titles, sheets)  # 附件1/附件2: the workbook and notice.docx
         if child is not None:
-            child.send(summary, sheets)
+            child.send(summary, sheets, front, titles)
         _atomic(
             paths["results.json"], _write_bytes(render_results_json(result, moment, summary).encode("utf-8"))
         )
         _atomic(paths["verdicts.csv"], _write_bytes(render_verdicts_csv(result)))
         if child is None:
-            _atomic(paths["report.xlsx"], lambda tmp: write_xlsx(result, tmp, summary, sheets))
+            _atomic(paths["report.xlsx"], lambda tmp: write_workbook(tmp, summary, sheets, front, titles))
         html = render_html(result, moment, summary, sheets)
         _atomic(paths["report.html"], _write_bytes(html.encode("utf-8")))
         _atomic(paths["notice.md"], _write_bytes(render_notice(result, summary, window_days).encode("utf-8")))
+        context = notice_context(
+            result,
+            summary,
+            titles,
+            front,
+            notice,
+            issued_on=notice.issued_on or moment.date(),
+            window_days=window_days,
+        )
+        _atomic(paths["notice.docx"], lambda tmp: render_notice_docx(template_path(notice), context, tmp))
         if result.warnings is not None:
             paths |= _write_early_warning(result, out_dir, reminder_template)
         if child is not None:

@@ -1,5 +1,8 @@
 """report.xlsx for people, written with xlsxwriter.
 
+Sheets 附件1 and 附件2 (the notice's attachments, xlsx_attachments.py) come first,
+then 汇总 and the tables. Every sheet is set up to print (xlsx_print.py).
+
 strings_to_formulas and strings_to_urls are off, so a platform text such as
 "=HYPERLINK(...)" stays text; every string goes through write_string anyway.
 Cells longer than Excel's 32,767-character limit are cut with a marker.
@@ -14,6 +17,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..models import AuditResult
+from .attachments import Attachment, Titles, attachments, report_titles
 from .labels import display_width
 from .summary import Summary, summarize
 from .tables import (
@@ -24,6 +28,8 @@ from .tables import (
     detail_sheets,
     summary_rows,
 )
+from .xlsx_attachments import attachment_formats, write_attachment
+from .xlsx_print import set_print
 from .xlsx_rows import EXCEL_CELL_LIMIT, BulkRowsSheet, fit_cell
 
 __all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "write_workbook", "write_xlsx"]
@@ -80,10 +86,14 @@ class _Widths:
                 widest = max(widest, _cell_width(value))
         self.widths[col] = widest
 
-    def apply(self, ws: Worksheet, wrap: Format) -> None:
+    def apply(self, ws: Worksheet, wrap: Format) -> int:
+        """Set each column's width; return their sum (what the sheet takes printed)."""
+        total = 0
         for col, width in self.widths.items():
             fitted = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
             ws.set_column(col, col, fitted, wrap if width + 2 > MAX_WIDTH else None)
+            total += fitted
+        return total
 
 
 def _write(ws: Worksheet, row: int, col: int, value: Cell, fmt: Format | None = None) -> None:
@@ -97,7 +107,13 @@ def _write(ws: Worksheet, row: int, col: int, value: Cell, fmt: Format | None = 
         ws.write_string(row, col, fit_cell(str(value)), fmt)
 
 
-def _write_summary(wb: xlsxwriter.Workbook, summary: Summary, fmts: dict[str, Format]) -> None:
+def _page_title(titles: Titles | None, name: str) -> str:
+    return f"{titles.sweep} {name}" if titles is not None else name
+
+
+def _write_summary(
+    wb: xlsxwriter.Workbook, summary: Summary, fmts: dict[str, Format], titles: Titles | None = None
+) -> None:
     ws = wb.add_worksheet(sheet_name("汇总"))
     widths = _Widths()
     ws.merge_range(0, 0, 1, 0, "地区", fmts["header"])
@@ -119,13 +135,16 @@ def _write_summary(wb: xlsxwriter.Workbook, summary: Summary, fmts: dict[str, Fo
                 fmt = fmts["total"] if is_total else None
             _write(ws, r, c, value, fmt)
             widths.see(c, value)
-    widths.apply(ws, fmts["wrap"])
+    width = widths.apply(ws, fmts["wrap"])
+    set_print(ws, width=width, title=_page_title(titles, "汇总"), repeat=(0, 1))
     ws.freeze_panes(2, 1)
     # Filter over the district rows; the total row stays below it.
     ws.autofilter(1, 0, max(1, len(rows)), col - 1)
 
 
-def _write_sheet(wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format]) -> None:
+def _write_sheet(
+    wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format], titles: Titles | None = None
+) -> None:
     ws = wb.add_worksheet(sheet_name(sheet.name), worksheet_class=BulkRowsSheet)
     assert isinstance(ws, BulkRowsSheet)
     widths = _Widths()
@@ -135,24 +154,48 @@ def _write_sheet(wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format])
     ws.write_rows(1, sheet.rows, newline_format=fmts["wrap"])
     for c, column in enumerate(zip(*sheet.rows, strict=True)):
         widths.see_column(c, list(column))
-    widths.apply(ws, fmts["wrap"])
+    width = widths.apply(ws, fmts["wrap"])
+    set_print(ws, width=width, title=_page_title(titles, sheet.name), repeat=(0, 0))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(0, len(sheet.rows)), max(0, len(sheet.headers) - 1))
 
 
 def write_xlsx(
-    result: AuditResult, path: Path, summary: Summary | None = None, sheets: list[Sheet] | None = None
+    result: AuditResult,
+    path: Path,
+    summary: Summary | None = None,
+    sheets: list[Sheet] | None = None,
+    *,
+    titles: Titles | None = None,
+    front: list[Attachment] | None = None,
 ) -> None:
-    """Write report.xlsx to ``path`` (xlsxwriter errors propagate to the caller)."""
-    write_workbook(
-        path,
-        summary or summarize(result),
-        sheets if sheets is not None else detail_sheets(result),
-    )
+    """Write report.xlsx to ``path`` (xlsxwriter errors propagate to the caller).
+
+    Args:
+        titles: the sweep's titles (default: from result.as_of, without a city).
+        front: 附件1 and 附件2 (default: attachments.attachments of the result).
+    """
+    summary = summary or summarize(result)
+    sheets = sheets if sheets is not None else detail_sheets(result)
+    titles = titles or report_titles(result.as_of)
+    if front is None:
+        front = attachments(result, summary, titles, sheets)
+    write_workbook(path, summary, sheets, front, titles)
 
 
-def write_workbook(path: Path, summary: Summary, sheets: list[Sheet]) -> None:
-    """report.xlsx from the figures and tables alone (picklable arguments, for a child process)."""
+def write_workbook(
+    path: Path,
+    summary: Summary,
+    sheets: list[Sheet],
+    front: list[Attachment] | None = None,
+    titles: Titles | None = None,
+) -> None:
+    """report.xlsx from the figures and tables alone (picklable arguments, for a child process).
+
+    Args:
+        front: sheets printed first (附件1, 附件2); none when None.
+        titles: the sweep's titles, for the page headers of the other sheets.
+    """
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         fmts = {
@@ -164,8 +207,12 @@ def write_workbook(path: Path, summary: Summary, sheets: list[Sheet]) -> None:
             "total_rate": wb.add_format({"bold": True, "top": 1, "num_format": RATE_FORMAT}),
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         }
-        _write_summary(wb, summary, fmts)
+        if front:
+            front_fmts = attachment_formats(wb)
+            for attachment in front:
+                write_attachment(wb, attachment, front_fmts)
+        _write_summary(wb, summary, fmts, titles)
         for sheet in sheets:
-            _write_sheet(wb, sheet, fmts)
+            _write_sheet(wb, sheet, fmts, titles)
     finally:
         wb.close()

@@ -23,6 +23,7 @@ from typing import IO
 
 from xlsxwriter.exceptions import XlsxFileError
 
+from .attachments import Attachment, Titles
 from .summary import Summary
 from .tables import Sheet
 from .xlsx import write_workbook
@@ -66,12 +67,20 @@ class ChildWorkbook:
             stderr=subprocess.PIPE,
         )
 
-    def send(self, summary: Summary, sheets: list[Sheet]) -> None:
-        """Hand the figures and tables to the child, which then writes the workbook."""
+    def send(
+        self,
+        summary: Summary,
+        sheets: list[Sheet],
+        front: list[Attachment] | None = None,
+        titles: Titles | None = None,
+    ) -> None:
+        """Hand the figures and tables to the child, which then writes the workbook
+        (arguments as xlsx.write_workbook's)."""
         stdin = self._process.stdin
         assert stdin is not None
         try:
-            pickle.dump((self._path, summary, sheets), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            job = (self._path, summary, sheets, front, titles)
+            pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
             stdin.close()
         except BrokenPipeError:
             pass  # the child is gone: wait() reports why
@@ -115,9 +124,9 @@ def _close_quietly(stream: IO[bytes]) -> None:
 def child_main() -> int:
     """The child: write the workbook of the job on stdin; 0, or _OS_ERROR_EXIT with the error on stdout."""
     parent = os.getppid()
-    path, summary, sheets = pickle.load(sys.stdin.buffer)
+    path, summary, sheets, front, titles = pickle.load(sys.stdin.buffer)
     try:
-        write_workbook(Path(path), summary, sheets)
+        write_workbook(Path(path), summary, sheets, front, titles)
         if os.getppid() != parent:  # the parent was killed meanwhile: nobody will rename the file
             Path(path).unlink(missing_ok=True)
     except (OSError, XlsxFileError) as exc:

@@ -94,3 +94,95 @@ def test_rerun_resumes_without_visiting_again(demo_out: Path) -> None:
     store = Store(demo_out / "state.sqlite")
     assert set(store.finished_visit_counts().values()) == {1}
     store.close()
+
+
+# Seed 001's (三) grouped by reason, following its table (咸宁住建, 崇阳县退役军人事务局).
+SEED_BY_REASON = {
+    "存在严重表述错误": {"文化咸宁", "咸宁市退役军人事务局", "咸宁市生态环境局", "崇阳县退役军人事务局"},
+    "在监测时间点前2周内未更新": {"咸宁就业驿站", "咸宁禁毒宣传"},
+    "开通以来从未更新": {
+        "咸宁高新招商网",
+        "温泉公安",
+        "咸宁食药监",
+        "咸宁城市绿色货运配送平台",
+        "平安青山绿色",
+    },
+    "未在湖北省政务新媒体备案": {
+        "咸宁交投集团",
+        "咸宁市医疗保障局",
+        "咸宁交警",
+        "湖北咸宁交警",
+        "健康咸宁",
+        "咸宁市教育科学研究院",
+        "嘉鱼疾控",
+        "嘉鱼旅游",
+    },
+    "备案账号名称与实际名称不一致": {"咸宁住建"},
+}
+SEED_TITLE_2 = "2022年咸宁市政务新媒体第二季度抽查监测情况表"
+SEED_TITLE_1 = "2022年咸宁市政府网站第二季度抽查监测情况表"
+
+
+def test_notice_docx_carries_the_seed_figures_reasons_and_tables(demo_out: Path) -> None:
+    import re
+
+    from docx import Document
+
+    doc = Document(str(demo_out / "notice.docx"))
+    section = doc.sections[0]
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    assert (
+        doc.paragraphs[0].text
+        == "咸宁市政务公开领导小组办公室关于2022年第二季度全市政府网站和政务新媒体抽查情况的通报"
+    )
+    body = "\n".join(p.text for p in doc.paragraphs)
+    for figure in (
+        "对全市40家政府网站进行检查，总体合格率为95%",
+        "13家网站运行良好，在本次抽查中获评100分，占比32.5%",
+        "得分90分以上（含90分）100分以下的网站24家，占比60%",
+        "得分90分以下的网站1家，占比2.5%",
+        "2家网站被一票否决，占比5%",
+        "4月27日至5月10日",
+        "对全市214个政务新媒体进行了抽查，其中合格193个",
+        "占比90.2%",
+        "不合格21个",
+        "占比9.8%",
+        "2022年3月份通报中发现有12个政务新媒体不合格",
+    ):
+        assert figure in body, figure
+    problems = next(p.text for p in doc.paragraphs if p.text.startswith("（二）政务新媒体监管有待进一步加强"))
+    clauses = re.split("[；。]", problems)
+    for finding, names in SEED_BY_REASON.items():
+        [clause] = [c for c in clauses if c.endswith(finding)]
+        assert set(re.findall("“([^”]+)”", clause)) == names, finding
+    websites, districts, failing = ([[c.text for c in r.cells] for r in t.rows] for t in doc.tables)
+    assert websites[0] == ["单位名称", "抽查发现的突出问题", "得分"] and len(websites) == 41
+    scores = {row[0]: row[2] for row in websites[1:]}
+    assert (scores["市教育局"], scores["市民政局"], scores["市政府"]) == ("88.5", "一票否决", "100")
+    assert districts[0] == ["市直/县市区", "抽查数量", "不合格数量", "合格率"]
+    assert {r[0]: (int(r[1]), int(r[2]), r[3]) for r in districts[1:]} == {
+        d: (checked, failed, f"{rate:g}%") for d, (checked, failed, rate) in SEED_DISTRICTS.items()
+    }
+    assert failing[0] == ["市直/县(市、区)", "新媒体名称", "主办单位", "新媒体类型", "不合格原因"]
+    assert sorted(tuple(r[:4]) for r in failing[1:]) == sorted(SEED_FAILING)
+    assert SEED_TITLE_1 in body and SEED_TITLE_2 in body
+
+
+def test_attachment_sheets_of_report_xlsx_reproduce_the_seed_tables(demo_out: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(demo_out / "report.xlsx")
+    assert workbook.sheetnames[:2] == ["附件1", "附件2"]
+    second = [[v for v in row if v is not None] for row in workbook["附件2"].iter_rows(values_only=True)]
+    assert second[:3] == [["附件2"], [SEED_TITLE_2], ["市直/县市区", "抽查数量", "不合格数量", "合格率"]]
+    assert {r[0]: (r[1], r[2], r[3]) for r in second[3:10]} == {
+        d: (checked, failed, f"{rate:g}%") for d, (checked, failed, rate) in SEED_DISTRICTS.items()
+    }
+    assert second[11] == ["市直/县(市、区)", "新媒体名称", "主办单位", "新媒体类型", "不合格原因"]
+    assert sorted(tuple(r[:4]) for r in second[12:]) == sorted(SEED_FAILING)
+    first = [[v for v in row if v is not None] for row in workbook["附件1"].iter_rows(values_only=True)]
+    assert first[:3] == [["附件1"], [SEED_TITLE_1], ["单位名称", "抽查发现的突出问题", "得分"]]
+    assert len(first) == 43 and first[3][0] == "市政府" and first[3][2] == 100
+    for ws in workbook.worksheets:
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title

@@ -1,4 +1,4 @@
-"""write_reports: five files, written atomically; unwritable or full disks raise OutputError."""
+"""write_reports: six files, written atomically; unwritable or full disks raise OutputError."""
 
 from __future__ import annotations
 
@@ -16,10 +16,17 @@ from newmedia_audit.report import write as write_module
 from .conftest import GENERATED_AT
 
 
-def test_writes_all_five_files_and_no_temporary_ones(result: AuditResult, tmp_path: Path) -> None:
+def test_writes_all_six_files_and_no_temporary_ones(result: AuditResult, tmp_path: Path) -> None:
     out = tmp_path / "new" / "dir"
     paths = write_reports(result, out, GENERATED_AT)
-    assert set(paths) == {"results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md"}
+    assert set(paths) == {
+        "results.json",
+        "verdicts.csv",
+        "report.xlsx",
+        "report.html",
+        "notice.md",
+        "notice.docx",
+    }
     assert sorted(p.name for p in out.iterdir()) == sorted(paths)
     assert all(p.stat().st_size > 0 for p in paths.values())
 
@@ -85,7 +92,7 @@ def test_xlsx_failure_becomes_output_error(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "denied")
 
-    monkeypatch.setattr(write_module, "write_xlsx", broken)
+    monkeypatch.setattr(write_module, "write_workbook", broken)
     with pytest.raises(OutputError, match="report.xlsx"):
         write_reports(result, tmp_path, GENERATED_AT)
 
@@ -95,7 +102,7 @@ def test_an_empty_sweep_still_writes_every_file(tmp_path: Path) -> None:
 
     empty = AuditResult(as_of=date(2022, 6, 20), verdicts=[])
     paths = write_reports(empty, tmp_path, GENERATED_AT)
-    assert len(paths) == 5
+    assert len(paths) == 6
     data = results_dict(empty, GENERATED_AT)
     assert data["new_media"]["rate"] is None and data["districts"] == []
 
