@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..models import AtRisk, platform_label
+from .csv_safe import neutralize_row
 from .labels import iso_local
 
 WARNINGS_CSV_COLUMNS: tuple[str, ...] = (
@@ -45,16 +46,6 @@ DEFAULT_TEMPLATE = """\
 """
 """The built-in reminder, used when no template file is configured or found."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(cell: str) -> str:
-    """A cell a spreadsheet would read as a formula, kept as text with a leading quote.
-
-    Local stand-in: no shared newmedia_audit/report/csv_safe.py existed when this was written.
-    """
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
 
 def warning_row(entry: AtRisk) -> list[str]:
     """The warnings.csv cells of one warning, codes as in verdicts.csv."""
@@ -71,7 +62,7 @@ def warning_row(entry: AtRisk) -> list[str]:
         entry.level,
         entry.kind,
     ]
-    return [_neutralise(c) for c in cells]
+    return neutralize_row(cells)  # a formula-like cell stays text in Excel and WPS
 
 
 def render_warnings_csv(warnings: Sequence[AtRisk]) -> bytes:
