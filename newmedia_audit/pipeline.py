@@ -345,6 +345,7 @@ def demo_command(args: argparse.Namespace) -> int:
     """Build the embedded seed-001 corpus if missing, sweep it replayed, report."""
     from .demo import build_demo
     from .demo.accounts import CITY as DEMO_CITY
+    from .demo.accounts import NOTICE_DATE as DEMO_NOTICE_DATE
     from .demo.build import demo_paths
 
     demo = demo_paths(args.out / "input")
@@ -353,6 +354,7 @@ def demo_command(args: argparse.Namespace) -> int:
         demo = build_demo(demo.out_dir)
     settings = load_settings()
     settings.city = settings.city or DEMO_CITY  # the notice's titles: 2022年咸宁市…
+    settings.notice.issued_on = settings.notice.issued_on or DEMO_NOTICE_DATE
     for platform in Platform:  # the demo shows the browser path on every platform
         settings.platform(platform.value).use_httpx = False
     # ... and a screenshot of every profile page (a small ledger: the cost is small too).

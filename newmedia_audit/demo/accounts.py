@@ -15,6 +15,7 @@ from ..models import Platform
 from ..synth.platforms import CST
 
 CITY = "咸宁市"  # whose office issues the notice: the titles of notice.docx and 附件1/附件2
+NOTICE_DATE = date(2022, 6, 22)  # 成文日期 of the seed's notice
 AS_OF = date(2022, 5, 10)
 PREVIOUS_AS_OF = date(2022, 3, 10)
 PREVIOUS_CHECKED = 218

@@ -149,6 +149,8 @@ def test_notice_docx_carries_the_seed_figures_reasons_and_tables(demo_out: Path)
         "不合格21个",
         "占比9.8%",
         "2022年3月份通报中发现有12个政务新媒体不合格",
+        "于6月27日前报",  # the seed's notice, dated 2022年6月22日, asks for replies by 6月27日
+        "\n2022年6月22日",
     ):
         assert figure in body, figure
     problems = next(p.text for p in doc.paragraphs if p.text.startswith("（二）政务新媒体监管有待进一步加强"))
