@@ -138,6 +138,7 @@ def since_bench(
     return {
         "accounts": n,
         "path": "httpx" if use_httpx else "browser",
+        "days": days,
         "posted_in_between": len(paths["posted"]),
         "full": full,
         "since": weekly,
@@ -173,6 +174,7 @@ def weekly_after(
     return {
         "accounts": n,
         "path": "browser" if not settings.weibo.use_httpx else "httpx",
+        "days": days,
         "posted_in_between": len(posted),
         "full": full,
         "since": weekly,
@@ -206,7 +208,7 @@ def print_figures(figures: dict[str, Any], say: Any = print) -> None:
         f"    full sweep at D: {full['visited']:,} of {full['accounts']:,} accounts visited, {full['elapsed_s']} s"
     )
     say(
-        f"    --since at D+7: {weekly['visited']:,} visited, {weekly['carried']:,} carried, "
+        f"    --since at D+{figures['days']}: {weekly['visited']:,} visited, {weekly['carried']:,} carried, "
         f"{weekly['elapsed_s']} s ({figures['posted_in_between']:,} accounts posted in between)"
     )
     say(
@@ -222,10 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accounts", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--httpx", action="store_true", help="every platform on the httpx path (faster)")
+    parser.add_argument("--days", type=int, default=7, help="days between the two runs (default 7)")
     parser.add_argument("--out", type=Path, default=Path("outputs/bench/since"))
     args = parser.parse_args(argv)
-    print(f"[since] {args.accounts:,} accounts: full sweep, then --since a week later", flush=True)
-    figures = since_bench(args.accounts, args.seed, args.out, use_httpx=args.httpx)
+    print(f"[since] {args.accounts:,} accounts: full sweep, then --since {args.days} days later", flush=True)
+    figures = since_bench(args.accounts, args.seed, args.out, use_httpx=args.httpx, days=args.days)
     print_figures(figures)
     print(json.dumps(figures, ensure_ascii=False, sort_keys=True))
     return 0
