@@ -82,7 +82,7 @@ def run_command(
     progress: bool = True,
 ) -> tuple[DiscoveryRun, Findings, Written]:
     """The whole job: inputs (every bad row reported at once, before any visit), search,
-    classification, outputs.
+    classification, outputs. ``progress`` prints the inputs' notes and the progress on stderr.
 
     Raises:
         InputError: bad ledger, registry, keyword or query file, or no region.
@@ -92,7 +92,7 @@ def run_command(
     lists = lists or load_organ_lists(settings.discovery.keywords_file)
     ledger_read, registry_read = read_ledger(ledger), read_registry(registry)
     raise_for_errors([ledger_read, registry_read])
-    for warning in [*ledger_read.warnings, *registry_read.warnings]:
+    for warning in [*ledger_read.warnings, *registry_read.warnings] if progress else []:
         print(f"提示 / note: {warning}", file=sys.stderr)
     accounts = list(ledger_read.items)
     chosen = choose_regions(regions, settings, accounts)
