@@ -173,8 +173,8 @@ class DiscoverySettings(BaseModel):
     """
 
     regions: list[str] = Field(default_factory=list)
-    """Place names searched besides the ledger's districts (e.g. ["咸宁市"]); ``--region``
-    replaces both."""
+    """Place names searched besides ``city`` and the ledger's districts (e.g. ["咸宁高新区"]);
+    ``--region`` replaces them all."""
     keywords_file: Path | None = None
     """The organ keyword list (TOML, or .txt one keyword a line); None:
     registry/organ_keywords.toml when it exists, else the built-in list."""

@@ -49,14 +49,13 @@ def ledger_districts(accounts: Sequence[Account]) -> list[str]:
 
 
 def choose_regions(names: Sequence[str], settings: Settings, accounts: Sequence[Account]) -> list[Region]:
-    """``--region`` names, else the configured regions, the city setting and the ledger's districts.
+    """``--region`` names, else ``[discovery] regions``, the ``city`` setting and the ledger's districts.
 
     Raises:
         InputError: no region at all (nothing to search for).
     """
     districts = ledger_districts(accounts)
-    city = str(getattr(settings, "city", "") or "")  # the notice's city setting, when present
-    wanted = list(names) or default_region_names(settings.discovery.regions, city, districts)
+    wanted = list(names) or default_region_names(settings.discovery.regions, settings.city, districts)
     regions = make_regions(wanted, districts)
     if not regions:
         raise InputError(

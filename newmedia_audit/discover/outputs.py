@@ -32,6 +32,7 @@ from ..collect.evidence import atomic_write
 from ..errors import OutputError
 from ..inputs.columns import LEDGER
 from ..models import platform_label
+from ..report.csv_safe import neutralize_row
 from ..report.labels import display_width
 from ..report.tables import Cell, Sheet
 from ..report.xlsx import WORKBOOK_OPTIONS, sheet_name
@@ -62,36 +63,30 @@ def _ordered(findings: Findings) -> list[Candidate]:
     return findings.of_kind(CandidateKind.unfiled) + findings.of_kind(CandidateKind.filed_not_in_ledger)
 
 
-# A cell starting with one of these is read as a formula by spreadsheets: platform names are
-# hostile input, so such a cell is kept as text with a leading quote (as warnings.csv does).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
 def render_csv(findings: Findings) -> bytes:
     """discovered.csv as bytes: BOM, header, one row a candidate (unfiled first), CRLF lines.
 
-    Names, subjects, queries and reasons that a spreadsheet would read as a
-    formula keep a leading quote."""
+    A cell a spreadsheet would read as a formula keeps a leading quote
+    (report/csv_safe.py, as verdicts.csv and warnings.csv)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for c in _ordered(findings):
+        # Platform names are hostile input: report/csv_safe.py keeps formulas text.
         writer.writerow(
-            [
-                c.hit.platform,
-                c.hit.account_id,
-                _text(c.hit.name),
-                _text(c.unit),
-                c.region.name,
-                str(c.kind),
-                _text(c.hit.query),
-                c.hit.evidence,
-                _text(c.why),
-            ]
+            neutralize_row(
+                [
+                    c.hit.platform,
+                    c.hit.account_id,
+                    c.hit.name,
+                    c.unit,
+                    c.region.name,
+                    str(c.kind),
+                    c.hit.query,
+                    c.hit.evidence,
+                    c.why,
+                ]
+            )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -74,3 +74,22 @@ def test_a_subject_without_a_place_leaves_the_name_to_decide(regions: list[Regio
     assert placed.region is not None and placed.region.name == "西山县"
     assert place_name("西山区公安", regions).other == "西山区"
     assert place_name("武汉公安", regions).region is None
+
+
+def test_without_region_options_the_city_setting_and_the_ledger_districts_are_searched() -> None:
+    from newmedia_audit.discover.command import choose_regions
+    from newmedia_audit.models import Account
+    from newmedia_audit.settings import Settings
+
+    settings = Settings(city="东川市")
+    settings.discovery.regions = ["东川高新区"]
+    accounts = [
+        Account(district=d, unit="u", name="n", platform="weibo", account_id="1") for d in ("市直", "西山县")
+    ]
+    chosen = choose_regions([], settings, accounts)
+    assert [(r.name, r.district) for r in chosen] == [
+        ("东川高新区", "市直"),
+        ("东川市", "市直"),
+        ("西山县", "西山县"),
+    ]
+    assert [r.name for r in choose_regions(["北岭市"], settings, accounts)] == ["北岭市"]
