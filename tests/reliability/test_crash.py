@@ -72,7 +72,11 @@ def check_evidence(out: Path) -> None:
             index = json.loads(path.read_text("utf-8"))
             listed = {item["file"] for item in index["responses"]}
             assert listed <= {p.name for p in path.parent.iterdir()}
-            assert {p.name for p in path.parent.iterdir()} <= listed | {"index.json", "screenshot.jpg"}
+            assert {p.name for p in path.parent.iterdir()} <= listed | {
+                "index.json",
+                "screenshot.jpg",
+                "review-reason.txt",
+            }
             if (path.parent.relative_to(out).as_posix(),) in ok:
                 for name in listed:
                     if name.endswith(".json"):

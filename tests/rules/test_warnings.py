@@ -11,8 +11,8 @@ from newmedia_audit.rules.assess import assess
 from newmedia_audit.rules.warnings import (
     RED,
     YELLOW,
-    deadline,
     days_left,
+    deadline,
     find_warnings,
     needs_visit,
     warning_level,
