@@ -178,3 +178,34 @@ def test_review_reason_says_what_was_not_seen_once() -> None:
     )
     assert verdict.verdict is VerdictCode.review
     assert verdict.review_reason == assess_module.REVIEW_BLOCKED + "：抖音作品列表为空（疑似风控）"
+
+
+def test_platform_health_counts_each_account_by_how_its_visit_ended() -> None:
+    health_of = importlib.import_module("newmedia_audit.rules.assess").platform_health
+
+    def seen_as(status: Status, failure: str = "", platform: str = "weibo") -> Observation:
+        return Observation(platform=platform, account_id="x", status=status, failure=failure)
+
+    rows = health_of(
+        [
+            seen_as(Status.ok),
+            seen_as(Status.not_found),
+            seen_as(Status.blocked, "wall"),
+            seen_as(Status.error, "fault"),
+            seen_as(Status.error, "unrecognized"),
+            seen_as(Status.error, "paused"),
+            seen_as(Status.ok, platform="wechat"),
+            seen_as(Status.unsupported, platform="other:快手"),
+        ]
+    )
+    assert [r.platform for r in rows] == ["wechat", "weibo"]  # platform order; unsupported left out
+    weibo = rows[1]
+    assert (weibo.accounts, weibo.read, weibo.walls, weibo.faults, weibo.unrecognized, weibo.pending) == (
+        6,
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert weibo.paused and not rows[0].paused
