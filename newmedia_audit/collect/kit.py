@@ -7,8 +7,9 @@ session, per ``settings.<platform>.use_httpx``) and closes everything.
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,42 @@ from .visitor import CookieBorrower
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 )
+
+
+def http_client(
+    settings: Settings,
+    corpus: HarCorpus | None,
+    recorder: HarRecorder | None,
+    replay_transport: Callable[[HarCorpus], httpx.AsyncBaseTransport] = ReplayTransport,
+) -> httpx.AsyncClient:
+    """The httpx client of a run: replayed from the corpus, recorded, or live.
+
+    Replay follows redirects inside the corpus itself (the router keeps the chain).
+    """
+    if corpus is not None:
+        transport: httpx.AsyncBaseTransport = replay_transport(corpus)
+    elif recorder is not None:
+        transport = recorder.transport()
+    else:
+        transport = httpx.AsyncHTTPTransport(retries=0)
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=settings.browser.page_timeout,
+        follow_redirects=corpus is None,
+        headers={"user-agent": USER_AGENT, "accept-language": "zh-CN,zh;q=0.9"},
+    )
+
+
+async def side_by_side(coroutines: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run these together; one failing hard (disk full, ...) cancels the others cleanly."""
+    tasks = [asyncio.create_task(c) for c in coroutines]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 class FetchKit:
@@ -76,18 +113,7 @@ async def open_kit(
     client: httpx.AsyncClient | None = None
     kit: FetchKit | None = None
     try:
-        if corpus is not None:
-            transport: httpx.AsyncBaseTransport = replay_transport(corpus)
-        elif recorder is not None:
-            transport = recorder.transport()
-        else:
-            transport = httpx.AsyncHTTPTransport(retries=0)
-        client = httpx.AsyncClient(
-            transport=transport,
-            timeout=settings.browser.page_timeout,
-            follow_redirects=corpus is None,
-            headers={"user-agent": USER_AGENT, "accept-language": "zh-CN,zh;q=0.9"},
-        )
+        client = http_client(settings, corpus, recorder, replay_transport)
         if need_browser:
             from .browser import BrowserPool
 

@@ -33,7 +33,7 @@ from ..settings import Settings
 from ..store import Store
 from .base import Collector
 from .drift import UNRECOGNIZED, DriftWatch, PausedPlatform
-from .kit import USER_AGENT, FetchKit, open_kit
+from .kit import USER_AGENT, FetchKit, open_kit, side_by_side
 from .politeness import Slot
 from .replay import HarCorpus, ReplayTransport
 from .source import LocalQueue, WorkSource
@@ -323,14 +323,7 @@ def _runner(
 
 async def _run_all(runners: Sequence[_PlatformRunner]) -> None:
     """Run the platforms side by side; one failing hard (disk full, ...) stops the others cleanly."""
-    tasks = [asyncio.create_task(r.run_all()) for r in runners]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    await side_by_side(r.run_all() for r in runners)
 
 
 PAUSED_META = "paused_platforms"

@@ -43,10 +43,11 @@ from tenacity import (
 from ..collect.base import Collector, Fetched
 from ..collect.evidence import write_evidence
 from ..collect.fetch import BrowserFetcher, HttpxFetcher, Visit
+from ..collect.kit import http_client, side_by_side
 from ..collect.politeness import Slot
 from ..collect.record import HarRecorder
-from ..collect.replay import HarCorpus, ReplayTransport
-from ..collect.sweep import REPLAY_BROWSER_WORKERS, REPLAY_HTTPX_WORKERS, USER_AGENT, Fetcher
+from ..collect.replay import HarCorpus
+from ..collect.sweep import REPLAY_BROWSER_WORKERS, REPLAY_HTTPX_WORKERS, Fetcher
 from ..collect.visitor import CookieBorrower
 from ..errors import CollectError, OutputError, TransientError, UnrecognizedError, WallError
 from ..settings import Settings
@@ -372,18 +373,7 @@ async def run_discovery(
     client: httpx.AsyncClient | None = None
     sessions = []
     try:
-        if corpus is not None:
-            transport: httpx.AsyncBaseTransport = ReplayTransport(corpus)
-        elif recorder is not None:
-            transport = recorder.transport()
-        else:
-            transport = httpx.AsyncHTTPTransport(retries=0)
-        client = httpx.AsyncClient(
-            transport=transport,
-            timeout=settings.browser.page_timeout,
-            follow_redirects=corpus is None,
-            headers={"user-agent": USER_AGENT, "accept-language": "zh-CN,zh;q=0.9"},
-        )
+        client = http_client(settings, corpus, recorder)
         if any(in_browser.values()) or borrow:
             from ..collect.browser import BrowserPool
 
@@ -428,14 +418,7 @@ async def run_discovery(
                 search.borrower = borrower
                 search.trust_empty = cookies
             searches.append(search)
-        tasks = [asyncio.create_task(s.run_all()) for s in searches]
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
+        await side_by_side(s.run_all() for s in searches)
     finally:
         for session in sessions:
             await session.close()
