@@ -112,6 +112,9 @@ class WeiboSettings(PlatformSettings):
     # system itself. use_httpx = true borrows the cookies of one browser visit
     # (collect/visitor.py) and renews them after a refusal.
     use_httpx: bool = False
+    visitor_url: str = "https://m.weibo.cn/"
+    """The page whose visitor cookies the httpx path borrows (live only); "" borrows none
+    (a local test server needs none)."""
 
 
 class ProbeAccount(BaseModel):

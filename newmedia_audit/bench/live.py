@@ -215,9 +215,11 @@ PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")
 
 def live_settings(base: Settings) -> Settings:
     """Every platform on the httpx path, its politeness (delay, jitter, concurrency, cool-down) kept."""
-    return base.model_copy(
-        update={p: base.platform(p).model_copy(update={"use_httpx": True}) for p in PLATFORMS}
-    )
+    update: dict[str, Any] = {p: base.platform(p).model_copy(update={"use_httpx": True}) for p in PLATFORMS}
+    update["weibo"] = update["weibo"].model_copy(
+        update={"visitor_url": ""}
+    )  # the local server needs no cookies
+    return base.model_copy(update=update)
 
 
 def polite_settings(base: Settings, delay: float, concurrency: int) -> Settings:
@@ -237,6 +239,9 @@ def polite_settings(base: Settings, delay: float, concurrency: int) -> Settings:
         )
         for p in PLATFORMS
     }
+    update["weibo"] = update["weibo"].model_copy(
+        update={"visitor_url": ""}
+    )  # the local server needs no cookies
     update["retry_wait"] = min(base.retry_wait, delay)
     return base.model_copy(update=update)
 

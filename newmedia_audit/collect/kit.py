@@ -107,7 +107,7 @@ async def open_kit(
     recorder = HarRecorder(record) if record is not None and corpus is None else None
     use_httpx = {p: settings.platform(p).use_httpx for p in platforms}
     # Live Weibo over httpx carries the visitor cookies of a browser visit (collect/visitor.py).
-    borrow = corpus is None and use_httpx.get("weibo", False)
+    borrow = corpus is None and use_httpx.get("weibo", False) and bool(settings.weibo.visitor_url)
     need_browser = not all(use_httpx.values()) or borrow
     pool = None
     client: httpx.AsyncClient | None = None
@@ -122,7 +122,9 @@ async def open_kit(
         kit = FetchKit(settings, client, pool)
         if borrow:
             assert pool is not None
-            kit.borrower = CookieBorrower(pool, client, "weibo", timeout=settings.browser.page_timeout)
+            kit.borrower = CookieBorrower(
+                pool, client, "weibo", url=settings.weibo.visitor_url, timeout=settings.browser.page_timeout
+            )
             if not await kit.borrower.take():
                 print(
                     f"提示 / warning: 未能取得微博访客 Cookie（{kit.borrower.last_error}），"

@@ -368,7 +368,9 @@ async def run_discovery(
     corpus = HarCorpus.load(list(replay)) if replay else None
     recorder = HarRecorder(record) if record is not None and corpus is None else None
     in_browser = {p: p in settings.discovery.browser for p in chosen}
-    borrow = corpus is None and "weibo" in chosen and not in_browser["weibo"]
+    borrow = (
+        corpus is None and "weibo" in chosen and not in_browser["weibo"] and bool(settings.weibo.visitor_url)
+    )
     pool = None
     client: httpx.AsyncClient | None = None
     sessions = []
@@ -382,7 +384,9 @@ async def run_discovery(
         borrower, cookies = None, True
         if borrow:
             assert pool is not None
-            borrower = CookieBorrower(pool, client, "weibo", timeout=settings.browser.page_timeout)
+            borrower = CookieBorrower(
+                pool, client, "weibo", url=settings.weibo.visitor_url, timeout=settings.browser.page_timeout
+            )
             cookies = await borrower.take()
             if not cookies:
                 print(
