@@ -98,7 +98,7 @@ def website_rows(result: AuditResult) -> list[list[Cell]]:
 
 
 def district_rows(summary: Summary) -> list[list[Cell]]:
-    """附件2's district table: checked, failed and the rate as the seed prints it (74.6%, 100%)."""
+    """附件2's district table: checked, failed and the rate with a percent sign, written as the seed writes rates (labels.percent_text)."""
     return [
         [d.district, d.new_media.checked, d.new_media.failed, _rate_text(d.new_media.rate)]
         for d in summary.districts
