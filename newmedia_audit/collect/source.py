@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Generic, Protocol, TypeVar
 
 from ..models import Account
+
+T = TypeVar("T")
 
 Requeued = tuple[Account, int, float]
 """(account, walls seen so far, ready-at on the source's clock)."""
@@ -37,32 +39,36 @@ class WorkSource(Protocol):
         ...
 
 
-class LocalQueue:
-    """A platform's accounts in memory: ready now, or requeued for later (after a wall)."""
+class TimedQueue(Generic[T]):
+    """Items handed out in order once ready: now, or put back for a later moment.
 
-    def __init__(self, accounts: Sequence[Account], clock: Callable[[], float]) -> None:
+    ``get`` waits for the first ready item and returns None when nothing is
+    left, neither queued nor handed out (an item in hand may still be put back).
+    """
+
+    def __init__(self, items: Iterable[T], clock: Callable[[], float]) -> None:
         self.clock = clock
         self._seq = itertools.count()
-        self._heap: list[tuple[float, int, Account, int]] = [(0.0, next(self._seq), a, 0) for a in accounts]
+        # The sequence number keeps equal times in order and items from ever being compared.
+        self._heap: list[tuple[float, int, T]] = [(0.0, next(self._seq), item) for item in items]
         self._busy = 0
         self._closed = False
         self._changed = asyncio.Condition()
 
     async def close(self) -> None:
-        """Hand out nothing more (the drift alarm): what is left stays pending."""
+        """Hand out nothing more: what is left stays where it is."""
         async with self._changed:
             self._closed = True
             self._changed.notify_all()
 
-    async def get(self) -> tuple[Account, int] | None:
+    async def get(self) -> T | None:
         async with self._changed:
             while True:
                 if self._closed:
                     return None
                 if self._heap and self._heap[0][0] <= self.clock():
-                    _, _, account, walls = heapq.heappop(self._heap)
                     self._busy += 1
-                    return account, walls
+                    return heapq.heappop(self._heap)[2]
                 if not self._heap and self._busy == 0:
                     return None
                 timeout = self._heap[0][0] - self.clock() if self._heap else None
@@ -71,10 +77,24 @@ class LocalQueue:
                 except TimeoutError:
                     pass
 
-    async def done(self, requeue: Requeued | None = None) -> None:
+    async def done(self, later: Iterable[tuple[float, T]] = ()) -> None:
+        """The item handed out last to this worker is finished; ``later`` are (ready-at, item) to queue."""
         async with self._changed:
             self._busy -= 1
-            if requeue is not None:
-                account, walls, ready_at = requeue
-                heapq.heappush(self._heap, (ready_at, next(self._seq), account, walls))
+            for ready_at, item in later:
+                heapq.heappush(self._heap, (ready_at, next(self._seq), item))
             self._changed.notify_all()
+
+
+class LocalQueue(TimedQueue[tuple[Account, int]]):
+    """A platform's accounts in memory: ready now, or requeued for later (after a wall)."""
+
+    def __init__(self, accounts: Sequence[Account], clock: Callable[[], float]) -> None:
+        super().__init__(((a, 0) for a in accounts), clock)
+
+    async def done(self, requeue: Requeued | None = None) -> None:  # type: ignore[override]
+        if requeue is None:
+            await super().done()
+        else:
+            account, walls, ready_at = requeue
+            await super().done([(ready_at, (account, walls))])

@@ -21,8 +21,6 @@ queues the next page, up to ``pages``.
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import sys
 import time
 from collections import Counter
@@ -47,6 +45,7 @@ from ..collect.kit import http_client, side_by_side
 from ..collect.politeness import Slot
 from ..collect.record import HarRecorder
 from ..collect.replay import HarCorpus
+from ..collect.source import TimedQueue
 from ..collect.sweep import REPLAY_BROWSER_WORKERS, REPLAY_HTTPX_WORKERS, Fetcher
 from ..collect.visitor import CookieBorrower
 from ..errors import CollectError, OutputError, TransientError, UnrecognizedError, WallError
@@ -118,36 +117,8 @@ class _Task:
     record: PageRecord
 
 
-class _Pages:
+class _Pages(TimedQueue[_Task]):
     """A platform's result pages to visit: ready now, requeued for later, or added as paging goes."""
-
-    def __init__(self, tasks: Sequence[_Task], clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self._seq = itertools.count()
-        self._heap: list[tuple[float, int, _Task]] = [(0.0, next(self._seq), t) for t in tasks]
-        self._busy = 0
-        self._changed = asyncio.Condition()
-
-    async def get(self) -> _Task | None:
-        async with self._changed:
-            while True:
-                if self._heap and self._heap[0][0] <= self.clock():
-                    self._busy += 1
-                    return heapq.heappop(self._heap)[2]
-                if not self._heap and self._busy == 0:
-                    return None
-                timeout = self._heap[0][0] - self.clock() if self._heap else None
-                try:
-                    await asyncio.wait_for(self._changed.wait(), timeout)
-                except TimeoutError:
-                    pass
-
-    async def done(self, follow: Sequence[tuple[float, _Task]] = ()) -> None:
-        async with self._changed:
-            self._busy -= 1
-            for ready_at, task in follow:
-                heapq.heappush(self._heap, (ready_at, next(self._seq), task))
-            self._changed.notify_all()
 
 
 def _attach(exc: CollectError, visit: Visit) -> CollectError:
