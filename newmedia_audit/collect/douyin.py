@@ -223,16 +223,28 @@ def _is_own(author: tuple[str, str], sec_uid: str, uid: str) -> bool | None:
     return None
 
 
-def _json(fetched: Fetched) -> dict[str, Any]:
-    """Walls first (status, captcha page, empty body, status_code), then the JSON object."""
-    check_http(fetched, LABEL)
+def json_object(fetched: Fetched, *, label: str = LABEL, what: str = "响应") -> dict[str, Any]:
+    """A Douyin answer's JSON object, after the walls every Douyin call shares: a refusing
+    status, an empty body (a bad signature or risk control), the 验证码中间页.
+
+    Raises:
+        WallError: one of those walls.
+        UnrecognizedError: not a JSON object (``label`` and ``what`` name the answer in messages).
+    """
+    check_http(fetched, label)
     if not fetched.body.strip():
-        raise WallError(f"{LABEL}返回空响应（签名或风控拦截）：{fetched.url}")
+        raise WallError(f"{label}返回空响应（签名或风控拦截）：{fetched.url}")
     if CAPTCHA_MARKER in fetched.body[:8192].decode("utf-8", errors="replace"):
-        raise WallError(f"{LABEL}验证码页（{CAPTCHA_MARKER}）：{fetched.url}")
+        raise WallError(f"{label}验证码页（{CAPTCHA_MARKER}）：{fetched.url}")
     data = fetched.json()
     if not isinstance(data, dict):
-        raise UnrecognizedError(f"{LABEL}响应无法识别（不是 JSON 对象）：{fetched.url}")
+        raise UnrecognizedError(f"{label}{what}无法识别（不是 JSON 对象）：{fetched.url}")
+    return data
+
+
+def _json(fetched: Fetched) -> dict[str, Any]:
+    """Walls first (status, captcha page, empty body, status_code), then the JSON object."""
+    data = json_object(fetched)
     code = data.get("status_code")
     if code not in (0, None) and not data.get("user"):
         raise WallError(f"{LABEL}拒绝请求（status_code {code}，{data.get('status_msg') or '无说明'}）")

@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from ..collect.base import Fetched
-from ..collect.parsing import check_http, to_count
+from ..collect.douyin import json_object
+from ..collect.parsing import to_count
 from ..errors import UnrecognizedError, WallError
 from .hits import SearchHit, SearchPage, UnconfirmedEmpty
 
@@ -31,7 +32,6 @@ HOST = "www.douyin.com"
 API_PATH = "/aweme/v1/web/discover/search/"
 ROLE = "search"
 PAGE_SIZE = 10
-CAPTCHA_MARKER = "验证码中间页"
 WALL_NIL_TYPES = frozenset({"verify_check", "antispam_check"})
 
 
@@ -101,14 +101,7 @@ def parse(fetched: Fetched, query: str, page: int, *, confirmed: bool = False) -
         UnconfirmedEmpty: an empty ``user_list`` with no wall, not confirmed yet.
         UnrecognizedError: HTML where JSON was expected, JSON without ``user_list``.
     """
-    check_http(fetched, LABEL)
-    if not fetched.body.strip():
-        raise WallError(f"{LABEL}返回空响应（签名或风控拦截）：{fetched.url}")
-    if CAPTCHA_MARKER in fetched.body[:8192].decode("utf-8", errors="replace"):
-        raise WallError(f"{LABEL}验证码页（{CAPTCHA_MARKER}）：{fetched.url}")
-    data = fetched.json()
-    if not isinstance(data, dict):
-        raise UnrecognizedError(f"{LABEL}结果无法识别（不是 JSON 对象）：{fetched.url}")
+    data = json_object(fetched, label=LABEL, what="结果")
     nil = data.get("search_nil_info")
     nil_type = str(nil.get("search_nil_type") or "") if isinstance(nil, dict) else ""
     items = data.get("user_list")
