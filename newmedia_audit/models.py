@@ -107,6 +107,11 @@ VERDICTS_CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+def account_key(platform: str, account_id: str, name: str = "") -> str:
+    """An account's identity in the store: platform + id, or + name where no id exists."""
+    return f"{platform}|{account_id or 'name:' + name}"
+
+
 class Account(BaseModel):
     """One ledger row: an account to sweep."""
 
@@ -125,7 +130,7 @@ class Account(BaseModel):
     @property
     def key(self) -> str:
         """Identity in the store: platform + id (or + name where no id exists)."""
-        return f"{self.platform}|{self.account_id or 'name:' + self.name}"
+        return account_key(self.platform, self.account_id, self.name)
 
 
 class Filing(BaseModel):
@@ -205,9 +210,15 @@ class Observation(BaseModel):
     # "" when the visit saw the account.
     failure: str = ""
     evidence: list[str] = Field(default_factory=list)  # paths relative to --out
+
     # Not visited by this sweep but carried over from an earlier one (--since): the
     # local date of the visit it comes from. None: this sweep's own visit.
     carried_from: date | None = None
+
+    @property
+    def key(self) -> str:
+        """The store key of the visited account (visited accounts always have an id)."""
+        return account_key(self.platform, self.account_id)
 
 
 class LexiconHit(BaseModel):

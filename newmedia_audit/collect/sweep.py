@@ -351,7 +351,7 @@ def _record_pauses(
         found = runner.paused()
         if found is None:
             continue
-        store.reopen(f"{o.platform}|{o.account_id}" for o in runner.unrecognized)
+        store.reopen(o.key for o in runner.unrecognized)
         paused[runner.platform] = stats.paused[runner.platform] = found
     store.set_meta(
         PAUSED_META, json.dumps({p: asdict(info) for p, info in paused.items()}, ensure_ascii=False)

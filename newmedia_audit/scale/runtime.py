@@ -218,7 +218,7 @@ class WorkerRuntime:
             sample=unreadable[-1].detail if unreadable else "",
             evidence=[evidence_folder(o) for o in unreadable if o.evidence],
         )
-        state.store.reopen(f"{o.platform}|{o.account_id}" for o in unreadable)
+        state.store.reopen(o.key for o in unreadable)
         paused = self._paused(state) | {platform: asdict(found)}
         state.store.set_meta(PAUSED_META, json.dumps(paused, ensure_ascii=False))
 
