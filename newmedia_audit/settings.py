@@ -211,6 +211,22 @@ class NoticeSettings(BaseModel):
     (report.xlsx's 附件2 always lists every one); a longer list says how many there are."""
 
 
+class ScaleSettings(BaseModel):
+    """The national sweep on PostgreSQL (``sweep --database``, ``worker``; README, "多机部署")."""
+
+    heartbeat: float = Field(10.0, gt=0)
+    """Seconds between a worker's heartbeats in the queue."""
+    stall_timeout: float = Field(60.0, gt=0)
+    """A worker silent this long is taken for dead: its running visits are put back in the queue."""
+    max_attempts: int = Field(4, ge=1)
+    """Tries of one account, wall requeues apart: a visit that keeps killing its worker (a page
+    that crashes Chromium, the OOM killer) ends as error (待复核) after this many."""
+    shutdown_grace: float = Field(60.0, ge=0)
+    """SIGTERM: seconds a worker lets its running visits finish before it releases them."""
+    evidence_dir: Path | None = None
+    """A folder shared by every worker for evidence; None: the worker's --out, else the sweep's out dir."""
+
+
 class Settings(BaseSettings):
     """All settings of a run."""
 
@@ -260,6 +276,7 @@ class Settings(BaseSettings):
     doctor: DoctorSettings = Field(default_factory=DoctorSettings)
     notice: NoticeSettings = Field(default_factory=NoticeSettings)
     discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
+    scale: ScaleSettings = Field(default_factory=ScaleSettings)
 
     def platform(self, name: str) -> PlatformSettings:
         """Settings of one of the four platforms."""

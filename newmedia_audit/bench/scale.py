@@ -21,7 +21,7 @@ from typing import Any
 
 from ..collect.replay import HarCorpus
 from ..collect.sweep import default_collectors
-from ..settings import Settings, load_settings
+from ..settings import ScaleSettings, Settings, load_settings
 from ..store import Store
 from ..synth.corpus import synthetic_accounts, write_corpus
 from .live import PLATFORMS, LatencyServer, LocalCollector, VisitLog, polite_settings, select_accounts
@@ -54,7 +54,7 @@ async def shared_sweep(
     """Sweep ``accounts`` with ``workers`` in-process workers against the latency server; seconds taken."""
     from ..scale.queue import PLATFORMS as QUEUES
     from ..scale.queue import make_app
-    from ..scale.runtime import ScaleOptions, open_runtime
+    from ..scale.runtime import open_runtime
     from ..scale.sweep import run_on_postgres
     from ..scale.worker import work
 
@@ -63,7 +63,7 @@ async def shared_sweep(
         base = f"http://127.0.0.1:{server.port}"
         collectors = {p: LocalCollector(c, base, log) for p, c in default_collectors().items()}
         store = Store(out / "state.sqlite")
-        options = ScaleOptions(heartbeat=1.0, stall_timeout=10.0, shutdown_grace=5.0)
+        options = ScaleSettings(heartbeat=1.0, stall_timeout=10.0, shutdown_grace=5.0)
         app = make_app(url)
         started = time.monotonic()
         async with app.open_async():

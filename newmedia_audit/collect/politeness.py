@@ -45,30 +45,58 @@ class SlotStats:
     waited: float = 0.0
 
 
+@dataclass(frozen=True)
+class Pace:
+    """A platform's politeness parameters, clamped to sane ranges.
+
+    One value for the in-memory ``Slot`` and the PostgreSQL slot of the
+    national sweep (scale/politeness.py), so both read the settings alike.
+    """
+
+    delay: float
+    jitter: float = 0.5
+    concurrency: int = 1
+    cooldown: float = 60.0
+    breaker_threshold: int = 3
+    respect_retry_after: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "delay", max(0.0, self.delay))
+        object.__setattr__(self, "jitter", min(max(0.0, self.jitter), 1.0))
+        object.__setattr__(self, "concurrency", max(1, self.concurrency))
+        object.__setattr__(self, "cooldown", max(0.0, self.cooldown))
+        object.__setattr__(self, "breaker_threshold", max(1, self.breaker_threshold))
+
+    @classmethod
+    def of(cls, settings: PlatformSettings, *, replay: bool = False, concurrency: int | None = None) -> Pace:
+        """A platform's pace; in replay no delay, no cool-down, no Retry-After (same code path).
+
+        ``concurrency`` overrides the platform's setting (replay uses more workers).
+        """
+        return cls(
+            delay=0.0 if replay else settings.delay,
+            jitter=settings.jitter,
+            concurrency=concurrency or settings.concurrency,
+            cooldown=0.0 if replay else settings.cooldown,
+            breaker_threshold=settings.breaker_threshold,
+            respect_retry_after=not replay,
+        )
+
+
 class Slot:
     """The pace of one platform."""
 
     def __init__(
         self,
         platform: str,
+        pace: Pace,
         *,
-        delay: float,
-        jitter: float = 0.5,
-        concurrency: int = 1,
-        cooldown: float = 60.0,
-        breaker_threshold: int = 3,
-        respect_retry_after: bool = True,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.platform = platform
-        self.delay = max(0.0, delay)
-        self.jitter = min(max(0.0, jitter), 1.0)
-        self.concurrency = max(1, concurrency)
-        self.cooldown = max(0.0, cooldown)
-        self.breaker_threshold = max(1, breaker_threshold)
-        self.respect_retry_after = respect_retry_after
+        self.pace = pace
         self.clock = clock
         self.sleep = sleep
         self.rng = rng or random.Random()
@@ -77,7 +105,7 @@ class Slot:
         self._next_start = float("-inf")  # earliest start of the next visit
         self._phase: float | None = None  # u_{i-1} of the jitter (drawn at the first interval)
         self._paused_until = float("-inf")  # breaker / Retry-After
-        self._semaphore = asyncio.Semaphore(self.concurrency)
+        self._semaphore = asyncio.Semaphore(pace.concurrency)
         self._gate = asyncio.Lock()
 
     @classmethod
@@ -92,28 +120,15 @@ class Slot:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> Slot:
-        """The slot of a platform; in replay no delay, no cool-down (same code path).
-
-        ``concurrency`` overrides the platform's setting (replay uses more workers).
-        """
-        return cls(
-            platform,
-            delay=0.0 if replay else settings.delay,
-            jitter=settings.jitter,
-            concurrency=concurrency or settings.concurrency,
-            cooldown=0.0 if replay else settings.cooldown,
-            breaker_threshold=settings.breaker_threshold,
-            respect_retry_after=not replay,
-            clock=clock,
-            sleep=sleep,
-            rng=rng,
-        )
+        """The slot of a platform (``Pace.of``)."""
+        pace = Pace.of(settings, replay=replay, concurrency=concurrency)
+        return cls(platform, pace, clock=clock, sleep=sleep, rng=rng)
 
     # -- state ---------------------------------------------------------------
     @property
     def breaker_open(self) -> bool:
         """True while the platform is paused after repeated walls."""
-        return self.walls_in_row >= self.breaker_threshold and self.clock() < self._paused_until
+        return self.walls_in_row >= self.pace.breaker_threshold and self.clock() < self._paused_until
 
     def next_interval(self) -> float:
         """The next interval: ``delay * (1 + jitter * (u_i - u_{i-1}))``, ``u`` uniform in [0, 1].
@@ -122,12 +137,12 @@ class Slot:
         any run of k intervals is within ``delay * (k +/- jitter)`` (the
         deviations telescope), so the pace stays at ``delay`` per visit.
         """
-        if self.delay <= 0:
+        if self.pace.delay <= 0:
             return 0.0
         if self._phase is None:
             self._phase = self.rng.random()
         phase = self.rng.random()
-        interval = self.delay * (1 + self.jitter * (phase - self._phase))
+        interval = self.pace.delay * (1 + self.pace.jitter * (phase - self._phase))
         self._phase = phase
         return interval
 
@@ -152,7 +167,7 @@ class Slot:
                 self.stats.waited += wait
                 await self.sleep(wait)
             # concurrency workers share the platform's pace: concurrency visits per delay.
-            self._next_start = self.clock() + self.next_interval() / self.concurrency
+            self._next_start = self.clock() + self.next_interval() / self.pace.concurrency
             self.stats.visits += 1
 
     def record_success(self) -> None:
@@ -164,18 +179,18 @@ class Slot:
         now = self.clock()
         self.walls_in_row += 1
         self.stats.walls += 1
-        backoff = min(self.cooldown, self.delay * (2**self.walls_in_row))
+        backoff = min(self.pace.cooldown, self.pace.delay * (2**self.walls_in_row))
         self._next_start = max(self._next_start, now + backoff)
-        if retry_after is not None and self.respect_retry_after and retry_after > 0:
+        if retry_after is not None and self.pace.respect_retry_after and retry_after > 0:
             self._paused_until = max(self._paused_until, now + retry_after)
-        if self.walls_in_row >= self.breaker_threshold:
-            if self.walls_in_row == self.breaker_threshold:
+        if self.walls_in_row >= self.pace.breaker_threshold:
+            if self.walls_in_row == self.pace.breaker_threshold:
                 self.stats.breaker_opened += 1
-            self._paused_until = max(self._paused_until, now + self.cooldown)
+            self._paused_until = max(self._paused_until, now + self.pace.cooldown)
 
     def requeue_at(self) -> float:
         """Clock time at which an account that met a wall may be tried again."""
-        return self.clock() + self.cooldown
+        return self.clock() + self.pace.cooldown
 
 
 def parse_retry_after(value: str | None) -> float | None:

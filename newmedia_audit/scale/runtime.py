@@ -27,32 +27,12 @@ from ..collect.replay import HarCorpus
 from ..collect.visit import Fetcher, Requeue, SweepStats, Visitor, failure
 from ..models import Status
 from ..rules.assess import evidence_folder
-from ..settings import Settings
+from ..settings import ScaleSettings, Settings
 from .politeness import PgSlot
 from .queue import WallRequeue
 from .store import PgStore
 
 PAUSED_META = "paused_platforms"  # as collect/sweep.py keeps it in the SQLite store
-
-
-@dataclass
-class ScaleOptions:
-    """Settings of the shared queue (NEWMEDIA_AUDIT_SCALE_* environment variables override)."""
-
-    heartbeat: float = 10.0  # seconds between a worker's heartbeats
-    stall_timeout: float = 60.0  # a worker silent this long is dead: its visits are put back
-    max_attempts: int = 4  # tries of one account apart from wall requeues (killed workers, crashes)
-    shutdown_grace: float = 60.0  # SIGTERM: seconds to finish running visits before releasing them
-    evidence_dir: str = ""  # a shared folder for evidence (default: the worker's --out, else the sweep's)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> ScaleOptions:
-        options = cls()
-        for name, value in asdict(options).items():
-            raw = environ.get(f"NEWMEDIA_AUDIT_SCALE_{name.upper()}")
-            if raw is not None:
-                setattr(options, name, type(value)(raw))
-        return options
 
 
 @dataclass
@@ -78,7 +58,7 @@ class WorkerRuntime:
         replay: bool,
         out_dir: Path | None,
         concurrency: int,
-        options: ScaleOptions,
+        options: ScaleSettings,
     ) -> None:
         self.url = url
         self.settings = settings
@@ -234,7 +214,7 @@ async def open_runtime(
     out_dir: Path | None = None,
     concurrency: int = 1,
     collectors: Mapping[str, Collector] | None = None,
-    options: ScaleOptions | None = None,
+    options: ScaleSettings | None = None,
     browsers_dir: Path = Path("browsers"),
 ) -> AsyncIterator[WorkerRuntime]:
     """Open a worker's runtime (and its browser when a platform needs one); close it on exit."""
@@ -259,7 +239,7 @@ async def open_runtime(
             replay=corpus is not None,
             out_dir=out_dir,
             concurrency=concurrency,
-            options=options or ScaleOptions.from_env(),
+            options=options or settings.scale,
         )
         try:
             yield runtime
@@ -268,4 +248,4 @@ async def open_runtime(
             runtime.close()
 
 
-__all__ = ["HarCorpus", "ScaleOptions", "WorkerRuntime", "open_runtime"]
+__all__ = ["HarCorpus", "WorkerRuntime", "open_runtime"]

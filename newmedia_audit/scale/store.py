@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS newmedia_politeness (
     platform TEXT NOT NULL, egress TEXT NOT NULL, last_start TIMESTAMPTZ NOT NULL,
     next_start TIMESTAMPTZ NOT NULL, paused_until TIMESTAMPTZ NOT NULL DEFAULT '-infinity',
     phase DOUBLE PRECISION, walls_in_row INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (platform, egress));
+ALTER TABLE newmedia_politeness ADD COLUMN IF NOT EXISTS walls_total BIGINT NOT NULL DEFAULT 0;
 """
 _SCHEMA_LOCK = 7_241_017  # pg_advisory_xact_lock: workers starting together create the tables once
 

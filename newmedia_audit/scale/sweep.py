@@ -29,10 +29,10 @@ from ..collect.sweep import default_collectors, select_accounts, unvisitable
 from ..collect.visit import SweepStats
 from ..errors import InputError
 from ..models import Account
-from ..settings import Settings
+from ..settings import ScaleSettings, Settings
 from ..store import Store
 from .queue import PLATFORMS, enqueue, ensure_schema, live_jobs, make_app
-from .runtime import PAUSED_META, ScaleOptions, open_runtime
+from .runtime import PAUSED_META, open_runtime
 from .store import PgStore, mirror_into, redact
 from .worker import work
 
@@ -96,7 +96,7 @@ async def run_on_postgres(
     egress: str | None = None,
     concurrency: int = 4,
     collectors: Mapping[str, Collector] | None = None,
-    options: ScaleOptions | None = None,
+    options: ScaleSettings | None = None,
     poll: float = 1.0,
 ) -> SweepStats:
     """Enqueue the sweep, work on it here unless ``work_here`` is off, wait, mirror into ``store``."""

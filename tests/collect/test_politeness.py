@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newmedia_audit.collect.politeness import Slot, parse_retry_after
+from newmedia_audit.collect.politeness import Pace, Slot, parse_retry_after
 from newmedia_audit.settings import PlatformSettings
 
 
@@ -38,7 +38,7 @@ class FakeClock:
 def make_slot(clock: FakeClock, **kw: object) -> Slot:
     params: dict[str, object] = {"delay": 2.0, "jitter": 0.0, "cooldown": 60.0, "breaker_threshold": 3}
     params.update(kw)
-    return Slot("weibo", clock=clock, sleep=clock.sleep, rng=random.Random(1), **params)  # type: ignore[arg-type]
+    return Slot("weibo", Pace(**params), clock=clock, sleep=clock.sleep, rng=random.Random(1))  # type: ignore[arg-type]
 
 
 async def starts(slot: Slot, clock: FakeClock, n: int) -> list[float]:
@@ -73,7 +73,7 @@ def test_replay_slot_never_sleeps() -> None:
     seed=st.integers(0, 1000),
 )
 def test_jittered_interval_stays_within_bounds(delay: float, jitter: float, seed: int) -> None:
-    slot = Slot("weibo", delay=delay, jitter=jitter, rng=random.Random(seed))
+    slot = Slot("weibo", Pace(delay=delay, jitter=jitter), rng=random.Random(seed))
     for _ in range(20):
         value = slot.next_interval()
         assert delay * (1 - jitter) - 1e-9 <= value <= delay * (1 + jitter) + 1e-9
@@ -89,7 +89,7 @@ def test_jittered_interval_stays_within_bounds(delay: float, jitter: float, seed
 def test_jitter_does_not_drift_any_run_of_intervals_sums_to_n_delays_give_or_take_one_jitter(
     delay: float, jitter: float, seed: int, n: int
 ) -> None:
-    slot = Slot("weibo", delay=delay, jitter=jitter, rng=random.Random(seed))
+    slot = Slot("weibo", Pace(delay=delay, jitter=jitter), rng=random.Random(seed))
     values = [slot.next_interval() for _ in range(n + 5)]
     for start in range(5):
         total = sum(values[start : start + n])
@@ -97,19 +97,21 @@ def test_jitter_does_not_drift_any_run_of_intervals_sums_to_n_delays_give_or_tak
 
 
 def test_jittered_intervals_stay_random_with_the_delay_as_mean() -> None:
-    slot = Slot("weibo", delay=3.0, jitter=0.5, rng=random.Random(5))
+    slot = Slot("weibo", Pace(delay=3.0, jitter=0.5), rng=random.Random(5))
     values = [slot.next_interval() for _ in range(2000)]
     assert len({round(v, 6) for v in values}) > 1900  # no fixed pace
     assert min(values) < 3.0 * 0.6 and max(values) > 3.0 * 1.4  # the whole spread is used
     assert abs(sum(values) / len(values) - 3.0) < 0.01
-    other = Slot("weibo", delay=3.0, jitter=0.5, rng=random.Random(6))
+    other = Slot("weibo", Pace(delay=3.0, jitter=0.5), rng=random.Random(6))
     assert [other.next_interval() for _ in range(5)] != values[:5]
 
 
 def test_twenty_jittered_visits_start_twenty_delays_apart_give_or_take_one_jitter() -> None:
     for seed in range(20):
         clock = FakeClock()
-        slot = Slot("weibo", delay=3.0, jitter=0.5, clock=clock, sleep=clock.sleep, rng=random.Random(seed))
+        slot = Slot(
+            "weibo", Pace(delay=3.0, jitter=0.5), clock=clock, sleep=clock.sleep, rng=random.Random(seed)
+        )
         times = asyncio.run(starts(slot, clock, 21))
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
         assert all(1.5 - 1e-9 <= g <= 4.5 + 1e-9 for g in gaps)

@@ -15,7 +15,7 @@ from newmedia_audit.synth.corpus import generate
 def httpx_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     for platform in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO"):
         monkeypatch.setenv(f"NEWMEDIA_AUDIT_{platform}__USE_HTTPX", "true")
-    monkeypatch.setenv("NEWMEDIA_AUDIT_SCALE_HEARTBEAT", "1")
+    monkeypatch.setenv("NEWMEDIA_AUDIT_SCALE__HEARTBEAT", "1")
 
 
 def test_sweep_on_postgres_then_report_from_it_and_a_worker_with_nothing_to_do(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from newmedia_audit.collect.politeness import Pace
 from newmedia_audit.models import Account, Observation, Status
 from newmedia_audit.scale.politeness import PgSlot
 from newmedia_audit.scale.store import PgStore, mirror_into, redact
@@ -52,26 +53,41 @@ def test_a_url_is_remembered_without_its_password() -> None:
 def test_starts_reserved_by_two_workers_keep_the_interval(database: str) -> None:
     delay, jitter = 0.2, 0.5
     slots = [
-        PgSlot(PgStore(database, "s", worker=w), "weibo", "egress-1", delay=delay, jitter=jitter)
+        PgSlot(PgStore(database, "s", worker=w), "weibo", "egress-1", Pace(delay=delay, jitter=jitter))
         for w in ("a", "b")
     ]
     starts = []
     for i in range(8):
-        wait = slots[i % 2].reserve()
+        wait, _ = slots[i % 2].reserve()
         starts.append(time.monotonic() + wait)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert min(gaps) >= delay * (1 - jitter) - 0.05
     assert abs((starts[-1] - starts[0]) - 7 * delay) <= delay * jitter + 0.05  # no drift
-    other = PgSlot(PgStore(database, "s"), "weibo", "egress-2", delay=delay)
-    assert other.reserve() == 0.0  # another egress has its own row
+    other = PgSlot(PgStore(database, "s"), "weibo", "egress-2", Pace(delay=delay))
+    assert other.reserve()[0] == 0.0  # another egress has its own row
 
 
 def test_a_wall_seen_by_one_worker_pauses_the_platform_for_the_others(database: str) -> None:
     a, b = (
-        PgSlot(PgStore(database, "s"), "douyin", "e", delay=0.01, cooldown=2.0, breaker_threshold=1)
+        PgSlot(PgStore(database, "s"), "douyin", "e", Pace(delay=0.01, cooldown=2.0, breaker_threshold=1))
         for _ in range(2)
     )
     a.reserve()
+    walls = b.walls_total()
     a.record_wall()
-    assert b.reserve() >= 1.9
+    assert b.reserve()[0] >= 1.9
+    assert b.walls_total() == walls + 1  # a visit that waited sees the wall and reserves again
     a.record_success()
+
+
+def test_visits_in_flight_of_one_egress_are_capped_across_workers(database: str) -> None:
+    a_store, b_store = PgStore(database, "s"), PgStore(database, "s")
+    a, b = (PgSlot(store, "wechat", "e", Pace(delay=1.0, concurrency=2)) for store in (a_store, b_store))
+    other_egress = PgSlot(PgStore(database, "s"), "wechat", "f", Pace(delay=1.0, concurrency=2))
+    assert a.try_lease() == 0 and b.try_lease() == 1
+    assert a.try_lease() is None and b.try_lease() is None  # both places of the egress are taken
+    assert other_egress.try_lease() == 0  # another egress has its own places
+    b.drop_lease(1)
+    assert a.try_lease() == 1
+    a_store.close()  # a worker that dies drops its connection, and its leases with it
+    assert b.try_lease() == 0 and b.try_lease() == 1

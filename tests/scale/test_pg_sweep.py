@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from newmedia_audit.scale.runtime import ScaleOptions
 from newmedia_audit.scale.store import PgStore
 from newmedia_audit.scale.sweep import remembered, run_on_postgres, sweep_id
+from newmedia_audit.settings import ScaleSettings
 from newmedia_audit.store import Store
 from tests.reliability.conftest import AS_OF, httpx_settings, run_sweep, synthetic, verdicts
 
-OPTIONS = ScaleOptions(heartbeat=1.0, stall_timeout=3.0, shutdown_grace=5.0)
+OPTIONS = ScaleSettings(heartbeat=1.0, stall_timeout=3.0, shutdown_grace=5.0)
 
 
 def test_a_sweep_on_postgres_matches_the_sqlite_sweep_and_a_rerun_enqueues_nothing(

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from newmedia_audit.scale.runtime import ScaleOptions
 from newmedia_audit.scale.store import PgStore
 from newmedia_audit.scale.sweep import run_on_postgres, sweep_id
 from newmedia_audit.settings import load_settings
@@ -29,8 +28,8 @@ from tests.reliability.conftest import AS_OF, ROOT, run_sweep, synthetic, verdic
 N = 300
 ENV = {
     **{f"NEWMEDIA_AUDIT_{p}__USE_HTTPX": "true" for p in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO")},
-    "NEWMEDIA_AUDIT_SCALE_HEARTBEAT": "0.5",
-    "NEWMEDIA_AUDIT_SCALE_STALL_TIMEOUT": "2",
+    "NEWMEDIA_AUDIT_SCALE__HEARTBEAT": "0.5",
+    "NEWMEDIA_AUDIT_SCALE__STALL_TIMEOUT": "2",
 }
 
 
@@ -69,7 +68,7 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
                     url=database,
                     work_here=False,
                     as_of=AS_OF,
-                    options=ScaleOptions.from_env(),
+                    options=settings.scale,
                     poll=0.2,
                 )
             )
