@@ -54,11 +54,19 @@ _DROP_HEADERS = frozenset(
 
 
 class LatencyServer:
-    """Serves a corpus over plain HTTP on 127.0.0.1 with a seeded latency per request."""
+    """Serves a corpus over plain HTTP on 127.0.0.1 with a seeded latency per request.
 
-    def __init__(self, corpus: HarCorpus, low: float, high: float, seed: int) -> None:
+    ``walls`` makes the first n requests to a host a wall (HTTP 429), each
+    noted in ``walled`` with the clock time it was answered.
+    """
+
+    def __init__(
+        self, corpus: HarCorpus, low: float, high: float, seed: int, walls: dict[str, int] | None = None
+    ) -> None:
         self.corpus = corpus
         self.low, self.high, self.seed = low, high, seed
+        self.walls = dict(walls or {})
+        self.walled: list[tuple[str, float]] = []
         self.requests = 0
         self.latency_total = 0.0
         self.per_host: dict[str, int] = {}
@@ -96,6 +104,14 @@ class LatencyServer:
             self.requests += 1
             self.latency_total += delay
             self.per_host[host] = self.per_host.get(host, 0) + 1
+            wall = self.per_host[host] <= self.walls.get(host, 0)
+            if wall:
+                self.walled.append((host, time.monotonic()))
+        if wall:
+            handler.send_response(429)
+            handler.send_header("content-length", "0")
+            handler.end_headers()
+            return
         try:
             entry = self.corpus.next_entry("GET", original)
         except ReplayError:
@@ -144,6 +160,7 @@ class VisitLog:
         self.started: dict[str, list[tuple[str, float]]] = {}
         self.fetched: dict[tuple[str, str], float] = {}
         self.committed: dict[str, list[float]] = {}
+        self.walled: list[tuple[str, float]] = []  # (host, time) of the walls a server answered
 
     def start(self, platform: str, account_id: str) -> None:
         visits = self.started.setdefault(platform, [])

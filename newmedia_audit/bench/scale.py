@@ -50,8 +50,11 @@ async def shared_sweep(
     egresses: list[str],
     latency: tuple[float, float] = (0.1, 0.3),
     seed: int = 7,
+    walls: dict[str, int] | None = None,
 ) -> tuple[float, VisitLog]:
-    """Sweep ``accounts`` with ``workers`` in-process workers against the latency server; seconds taken."""
+    """Sweep ``accounts`` with ``workers`` in-process workers against the latency server; seconds taken.
+
+    ``walls``: the first n requests to a host are walls (``VisitLog.walled`` notes when)."""
     from ..scale.queue import PLATFORMS as QUEUES
     from ..scale.queue import make_app
     from ..scale.runtime import open_runtime
@@ -59,7 +62,8 @@ async def shared_sweep(
     from ..scale.worker import work
 
     log = VisitLog()
-    with LatencyServer(HarCorpus.load([corpus]), latency[0], latency[1], seed) as server:
+    with LatencyServer(HarCorpus.load([corpus]), latency[0], latency[1], seed, walls) as server:
+        log.walled = server.walled
         base = f"http://127.0.0.1:{server.port}"
         collectors = {p: LocalCollector(c, base, log) for p, c in default_collectors().items()}
         store = Store(out / "state.sqlite")

@@ -156,19 +156,25 @@ class WorkerRuntime:
         found = state.store.account(key)
         if found is None:
             return "unknown account"
-        account, walls = found
+        account, walls, released = found
         platform = account.platform
         if platform in self._paused(state):
             return "paused"  # the drift alarm: the account stays pending for a rerun
         visitor = self._visitor(sweep, platform)
-        if job.attempts - walls >= self.options.max_attempts:
-            detail = f"多次尝试均未完成（{job.attempts} 次，访问进程崩溃或被终止），请人工核查"
+        # procrastinate counts every retry; wall requeues and SIGTERM releases are not failed tries.
+        tries = job.attempts - walls - released
+        if tries >= self.options.max_attempts:
+            detail = f"多次访问均未完成（{tries} 次中断：访问进程崩溃或被终止），请人工核查"
             visitor.commit(
                 state.store.begin_visit(account), account, failure(account, Status.error, detail, "fault")
             )
             return "error: attempts"
-        async with self._fetcher(platform) as fetcher:
-            outcome = await visitor.visit(fetcher, account, walls)
+        try:
+            async with self._fetcher(platform) as fetcher:
+                outcome = await visitor.visit(fetcher, account, walls)
+        except asyncio.CancelledError:
+            state.store.release_visits(key)  # SIGTERM after the grace: another worker takes it
+            raise
         if isinstance(outcome, Requeue):
             state.store.add_wall(key)
             raise WallRequeue(outcome.ready_at - visitor.pacer.clock())

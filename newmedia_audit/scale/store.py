@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS newmedia_politeness (
     next_start TIMESTAMPTZ NOT NULL, paused_until TIMESTAMPTZ NOT NULL DEFAULT '-infinity',
     phase DOUBLE PRECISION, walls_in_row INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (platform, egress));
 ALTER TABLE newmedia_politeness ADD COLUMN IF NOT EXISTS walls_total BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE newmedia_accounts ADD COLUMN IF NOT EXISTS released INTEGER NOT NULL DEFAULT 0;
 """
 _SCHEMA_LOCK = 7_241_017  # pg_advisory_xact_lock: workers starting together create the tables once
 
@@ -169,13 +170,14 @@ class PgStore:
             ).fetchall()
         return [Account.model_validate_json(r[0]) for r in rows]
 
-    def account(self, key: str) -> tuple[Account, int] | None:
-        """An account of the sweep and the walls its visits met so far."""
+    def account(self, key: str) -> tuple[Account, int, int] | None:
+        """An account of the sweep, the walls its visits met so far and the visits released."""
         with self._db() as db:
             row = db.execute(
-                "SELECT data, walls FROM newmedia_accounts WHERE sweep = %s AND key = %s", (self.sweep, key)
+                "SELECT data, walls, released FROM newmedia_accounts WHERE sweep = %s AND key = %s",
+                (self.sweep, key),
             ).fetchone()
-        return (Account.model_validate_json(row[0]), int(row[1])) if row else None
+        return (Account.model_validate_json(row[0]), int(row[1]), int(row[2])) if row else None
 
     def add_wall(self, key: str) -> None:
         with self._db() as db:
@@ -241,6 +243,20 @@ class PgStore:
             db.execute(
                 "UPDATE newmedia_visits SET finished_at = clock_timestamp(), status = %s, kept = %s WHERE id = %s",
                 (observation.status.value, row is not None, visit_id),
+            )
+
+    def release_visits(self, key: str) -> None:
+        """This worker's unfinished visits of an account were given up (SIGTERM): marked released,
+        and not counted against the account's attempts."""
+        with self._db() as db, db.transaction():
+            db.execute(
+                "UPDATE newmedia_accounts SET released = released + 1 WHERE sweep = %s AND key = %s",
+                (self.sweep, key),
+            )
+            db.execute(
+                "UPDATE newmedia_visits SET status = 'released' "
+                "WHERE sweep = %s AND key = %s AND worker = %s AND finished_at IS NULL",
+                (self.sweep, key, self.worker),
             )
 
     def reopen(self, keys: Iterable[str]) -> None:

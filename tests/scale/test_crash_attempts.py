@@ -1,0 +1,106 @@
+"""An account whose visit keeps killing its worker ends as error after ``max_attempts``, not forever.
+
+Workers are restarted as a service manager would (systemd ``Restart=always``);
+each visit of the doomed account kills its worker, the periodic stalled-job
+task puts the visit back, and after ``[scale] max_attempts`` interrupted tries
+the account is committed as error (待复核) with the reason. The other
+accounts are read normally and nothing committed is visited twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from newmedia_audit.models import Status
+from newmedia_audit.scale.store import PgStore
+from newmedia_audit.scale.sweep import run_on_postgres, sweep_id
+from newmedia_audit.settings import load_settings
+from newmedia_audit.store import Store
+from tests.reliability.conftest import AS_OF, ROOT, synthetic
+
+MAX_ATTEMPTS = 2
+ENV = {
+    **{f"NEWMEDIA_AUDIT_{p}__USE_HTTPX": "true" for p in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO")},
+    "NEWMEDIA_AUDIT_SCALE__HEARTBEAT": "0.5",
+    "NEWMEDIA_AUDIT_SCALE__STALL_TIMEOUT": "2",
+    "NEWMEDIA_AUDIT_SCALE__MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+}
+
+
+def test_an_account_that_keeps_killing_its_worker_ends_as_error(database: str, tmp_path: Path) -> None:
+    os.environ.update(ENV)
+    try:
+        settings = load_settings()
+    finally:
+        for name in ENV:
+            os.environ.pop(name, None)
+    accounts, _, corpus = synthetic(12, 23, tmp_path / "in")
+    doomed = next(a for a in accounts if a.platform == "toutiao")
+    out = tmp_path / "out"
+    store = Store(out / "state.sqlite")
+    failure: list[BaseException] = []
+
+    def enqueue_and_wait() -> None:
+        try:
+            asyncio.run(
+                run_on_postgres(
+                    accounts,
+                    store,
+                    settings,
+                    out,
+                    url=database,
+                    work_here=False,
+                    as_of=AS_OF,
+                    options=settings.scale,
+                    poll=0.2,
+                )
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            failure.append(exc)
+
+    waiter = threading.Thread(target=enqueue_and_wait)
+    waiter.start()
+    command = [sys.executable, "-m", "tests.scale.crashing_worker", doomed.account_id, "worker"]
+    command += ["--database", database, "--replay", str(corpus), "--out", str(out), "--egress", "e"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **ENV)
+    deaths = 0
+    deadline = time.monotonic() + 120
+    while waiter.is_alive():
+        assert time.monotonic() < deadline, "the sweep did not finish"
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        while process.poll() is None and waiter.is_alive():
+            time.sleep(0.1)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+        elif process.returncode == -signal.SIGKILL:
+            deaths += 1
+        else:
+            raise AssertionError(process.stderr.read() if process.stderr else process.returncode)
+    waiter.join()
+    assert not failure, failure
+
+    assert deaths == MAX_ATTEMPTS  # each try killed its worker; then the cap, not another try
+    observations = store.observations()
+    assert len(observations) == len(accounts)
+    ended = observations[doomed.key]
+    assert ended.status is Status.error and "多次访问均未完成" in ended.detail
+    assert all(o.status is not Status.error for k, o in observations.items() if k != doomed.key)
+    pg = PgStore(database, sweep_id(out), create=False)
+    assert set(pg.finished_visit_counts().values()) == {1}
+    pg.close()
+    store.close()
