@@ -23,6 +23,7 @@ from typing import IO
 
 from xlsxwriter.exceptions import XlsxFileError
 
+from ..bulk import paused_gc
 from .attachments import Attachment, Titles
 from .summary import Summary
 from .tables import Sheet
@@ -121,6 +122,7 @@ def _close_quietly(stream: IO[bytes]) -> None:
         pass  # a broken pipe flushing the rest
 
 
+@paused_gc()  # as in write_reports: unpickling millions of cells with it on took 7 times as long
 def child_main() -> int:
     """The child: write the workbook of the job on stdin; 0, or _OS_ERROR_EXIT with the error on stdout."""
     parent = os.getppid()

@@ -138,3 +138,27 @@ def test_column_widths_measured_at_once_equal_cell_by_cell(column: list[Cell]) -
         one_by_one.see(0, value)
     cap = xlsx_module.MAX_WIDTH  # past it a column looks the same however wide
     assert min(at_once.widths[0], cap) == min(one_by_one.widths[0], cap)
+
+
+def test_ragged_rows_and_a_format_on_every_cell_as_per_cell_calls(tmp_path: Path) -> None:
+    # Rows of different lengths, blank first and last rows, a format on blank cells too.
+    rows: list[list[Cell]] = [[None, ""], ["甲"], [], [None, None, None, 3], ["乙", None, "丙\n丁"], [""]]
+    paths = {"cells": tmp_path / "cells.xlsx", "bulk": tmp_path / "bulk.xlsx"}
+    for way, path in paths.items():
+        wb = xlsxwriter.Workbook(str(path), xlsx_module.WORKBOOK_OPTIONS)
+        fixed, wrap = wb.add_format({"bold": True}), wb.add_format({"text_wrap": True})
+        for name, cell_format in (("有格式", fixed), ("无格式", None)):
+            if way == "bulk":
+                ws = wb.add_worksheet(name, worksheet_class=BulkRowsSheet)
+                ws.write_rows(2, rows, cell_format, wrap)  # type: ignore[union-attr]
+                continue
+            ws = wb.add_worksheet(name)
+            for r, values in enumerate(rows, start=2):
+                for c, value in enumerate(values):
+                    newline = isinstance(value, str) and "\n" in value
+                    write_cell(ws, r, c, value, cell_format or (wrap if newline else None))
+        wb.close()
+    cells, bulk = _parts(paths["cells"]), _parts(paths["bulk"])
+    assert cells.keys() == bulk.keys()
+    for name in cells:
+        assert bulk[name] == cells[name], name
