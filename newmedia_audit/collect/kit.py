@@ -1,15 +1,16 @@
 """The fetching resources of one process: the httpx client, the browser pool, Weibo's visitor cookies.
 
-Opened once per sweep (or per worker of a national sweep) for the platforms
-it will visit; hands out one fetcher per platform worker (httpx or a browser
-session, per ``settings.<platform>.use_httpx``) and closes everything.
+Opened once per sweep (or per worker of a national sweep, or per discovery
+run) for the platforms it will visit; hands out one fetcher per platform
+worker (httpx or a browser session: per ``settings.<platform>.use_httpx``,
+or as the caller chooses) and closes everything.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -67,16 +68,24 @@ async def side_by_side(coroutines: Iterable[Coroutine[Any, Any, None]]) -> None:
 class FetchKit:
     """A process's client and browser pool, and the fetchers made from them."""
 
-    def __init__(self, settings: Settings, client: httpx.AsyncClient, pool: Any | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.AsyncClient,
+        pool: Any | None,
+        in_browser: Mapping[str, bool],
+    ) -> None:
         self.settings = settings
         self.client = client
         self.pool = pool
+        self.in_browser = dict(in_browser)
         self.borrower: CookieBorrower | None = None  # live Weibo over httpx
+        self.cookies_taken = True  # False: the borrower could not take Weibo's visitor cookies
         self.sessions: list[Any] = []
 
     def fetcher(self, platform: str) -> Fetcher:
         """A new fetcher for one worker of the platform."""
-        if self.settings.platform(platform).use_httpx:
+        if not self.in_browser.get(platform, False):
             return HttpxFetcher(self.client)
         assert self.pool is not None
         session = self.pool.session(platform)
@@ -85,7 +94,7 @@ class FetchKit:
 
     def borrower_for(self, platform: str) -> CookieBorrower | None:
         """The visitor-cookie borrower of the platform's visits (Weibo over httpx, live)."""
-        return self.borrower if platform == "weibo" and self.settings.platform(platform).use_httpx else None
+        return self.borrower if platform == "weibo" and not self.in_browser.get(platform, False) else None
 
 
 @asynccontextmanager
@@ -97,18 +106,29 @@ async def open_kit(
     record: Path | None = None,
     browsers_dir: Path = Path("browsers"),
     replay_transport: Callable[[HarCorpus], httpx.AsyncBaseTransport] = ReplayTransport,
+    in_browser: Mapping[str, bool] | None = None,
+    without_cookies: str = "微博账号可能因此待复核；可改用浏览器路径（[weibo] use_httpx = false）。",
 ) -> AsyncIterator[FetchKit]:
     """Open the client (and the browser when a platform needs it) for these platforms.
 
     ``replay_transport`` builds the httpx transport over the corpus (collect/faults.py
-    swaps in one that injects faults).
+    swaps in one that injects faults). ``in_browser`` says which platforms go
+    through the browser (default: those without ``use_httpx``);
+    ``without_cookies`` ends the warning printed when Weibo's visitor cookies
+    cannot be had (what it means for the run, and the way out).
     """
     platforms = set(platforms)
     recorder = HarRecorder(record) if record is not None and corpus is None else None
-    use_httpx = {p: settings.platform(p).use_httpx for p in platforms}
+    if in_browser is None:
+        in_browser = {p: not settings.platform(p).use_httpx for p in platforms}
     # Live Weibo over httpx carries the visitor cookies of a browser visit (collect/visitor.py).
-    borrow = corpus is None and use_httpx.get("weibo", False) and bool(settings.weibo.visitor_url)
-    need_browser = not all(use_httpx.values()) or borrow
+    borrow = (
+        corpus is None
+        and "weibo" in platforms
+        and not in_browser.get("weibo", False)
+        and bool(settings.weibo.visitor_url)
+    )
+    need_browser = any(in_browser.get(p, False) for p in platforms) or borrow
     pool = None
     client: httpx.AsyncClient | None = None
     kit: FetchKit | None = None
@@ -119,16 +139,16 @@ async def open_kit(
 
             pool = BrowserPool(settings.browser, corpus=corpus, recorder=recorder, browsers_dir=browsers_dir)
             await pool.start()
-        kit = FetchKit(settings, client, pool)
+        kit = FetchKit(settings, client, pool, in_browser)
         if borrow:
             assert pool is not None
             kit.borrower = CookieBorrower(
                 pool, client, "weibo", url=settings.weibo.visitor_url, timeout=settings.browser.page_timeout
             )
-            if not await kit.borrower.take():
+            kit.cookies_taken = await kit.borrower.take()
+            if not kit.cookies_taken:
                 print(
-                    f"提示 / warning: 未能取得微博访客 Cookie（{kit.borrower.last_error}），"
-                    "微博账号可能因此待复核；可改用浏览器路径（[weibo] use_httpx = false）。",
+                    f"提示 / warning: 未能取得微博访客 Cookie（{kit.borrower.last_error}），{without_cookies}",
                     file=sys.stderr,
                 )
         yield kit

@@ -21,7 +21,6 @@ queues the next page, up to ``pages``.
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
-import httpx
 from tenacity import (
     AsyncRetrying,
     retry_if_exception_type,
@@ -40,10 +38,9 @@ from tenacity import (
 
 from ..collect.base import Collector, Fetched
 from ..collect.evidence import write_evidence
-from ..collect.fetch import BrowserFetcher, HttpxFetcher, Visit
-from ..collect.kit import http_client, side_by_side
+from ..collect.fetch import Visit
+from ..collect.kit import open_kit, side_by_side
 from ..collect.politeness import Slot
-from ..collect.record import HarRecorder
 from ..collect.replay import HarCorpus
 from ..collect.source import TimedQueue
 from ..collect.sweep import REPLAY_BROWSER_WORKERS, REPLAY_HTTPX_WORKERS, Fetcher
@@ -337,35 +334,18 @@ async def run_discovery(
     if not queries or not chosen:
         return result
     corpus = HarCorpus.load(list(replay)) if replay else None
-    recorder = HarRecorder(record) if record is not None and corpus is None else None
     in_browser = {p: p in settings.discovery.browser for p in chosen}
-    borrow = (
-        corpus is None and "weibo" in chosen and not in_browser["weibo"] and bool(settings.weibo.visitor_url)
-    )
-    pool = None
-    client: httpx.AsyncClient | None = None
-    sessions = []
-    try:
-        client = http_client(settings, corpus, recorder)
-        if any(in_browser.values()) or borrow:
-            from ..collect.browser import BrowserPool
-
-            pool = BrowserPool(settings.browser, corpus=corpus, recorder=recorder, browsers_dir=browsers_dir)
-            await pool.start()
-        borrower, cookies = None, True
-        if borrow:
-            assert pool is not None
-            borrower = CookieBorrower(
-                pool, client, "weibo", url=settings.weibo.visitor_url, timeout=settings.browser.page_timeout
-            )
-            cookies = await borrower.take()
-            if not cookies:
-                print(
-                    f"提示 / warning: 未能取得微博访客 Cookie（{borrower.last_error}），"
-                    "微博的空结果页将记为失败而不是无结果；"
-                    '可改用浏览器（[discovery] browser 加入 "weibo"）。',
-                    file=sys.stderr,
-                )
+    async with open_kit(
+        settings,
+        chosen,
+        corpus=corpus,
+        record=record,
+        browsers_dir=browsers_dir,
+        in_browser=in_browser,
+        without_cookies=(
+            '微博的空结果页将记为失败而不是无结果；可改用浏览器（[discovery] browser 加入 "weibo"）。'
+        ),
+    ) as kit:
         searches = []
         for platform in chosen:
             psettings = settings.platform(platform)
@@ -379,30 +359,13 @@ async def run_discovery(
             slot = Slot.from_settings(
                 platform, psettings, replay=corpus is not None, concurrency=count, clock=clock, sleep=sleep
             )
-            fetchers: list[Fetcher] = []
-            for _ in range(count):
-                if in_browser[platform]:
-                    assert pool is not None
-                    session = pool.session(platform)
-                    sessions.append(session)
-                    fetchers.append(BrowserFetcher(session))
-                else:
-                    fetchers.append(HttpxFetcher(client))
+            fetchers = [kit.fetcher(platform) for _ in range(count)]
             search = _PlatformSearch(shared, SOURCES[platform], queries, slot, fetchers)
-            if platform == "weibo" and borrower is not None:
-                search.borrower = borrower
-                search.trust_empty = cookies
+            search.borrower = kit.borrower_for(platform)
+            if search.borrower is not None:
+                search.trust_empty = kit.cookies_taken
             searches.append(search)
         await side_by_side(s.run_all() for s in searches)
-    finally:
-        for session in sessions:
-            await session.close()
-        if pool is not None:
-            await pool.close()
-        if client is not None:
-            await client.aclose()
-        if recorder is not None:
-            recorder.close()
     result.pages = shared.pages
     result.pages = result.sorted_pages()
     # Hits in query, platform and page order (workers finish in any order); a stable
