@@ -29,10 +29,10 @@ from typing import Any
 import xlsxwriter
 
 from ..collect.evidence import atomic_write
+from ..csvcells import neutralize_row
 from ..errors import OutputError
 from ..inputs.columns import LEDGER
 from ..models import platform_label
-from ..report.csv_safe import neutralize_row
 from ..report.labels import display_width
 from ..report.tables import Cell, Sheet
 from ..report.xlsx import WORKBOOK_OPTIONS, sheet_name

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from ..csvcells import neutralize_row
 from ..errors import ConfigError
 from ..models import AtRisk, platform_label
-from .csv_safe import neutralize_row
 from .labels import iso_local
 
 WARNINGS_CSV_COLUMNS: tuple[str, ...] = (

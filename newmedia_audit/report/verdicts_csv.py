@@ -1,6 +1,6 @@
 """verdicts.csv: one row per ledger account, the columns design.md fixes (UTF-8 with BOM).
 
-Cells that Excel or WPS would read as a formula get a leading quote (csv_safe);
+Cells that Excel or WPS would read as a formula get a leading quote (csvcells.py);
 results.json keeps the exact text.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ..csvcells import neutralize_row
 from ..models import VERDICTS_CSV_COLUMNS, AuditResult, Verdict
-from .csv_safe import neutralize_row
 from .labels import iso_local, primary_of
 
 COLUMNS = VERDICTS_CSV_COLUMNS

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..collect.evidence import atomic_write
+from ..csvcells import neutralize_row
 from ..errors import OutputError
 from ..models import Account, Reason
-from ..report.csv_safe import neutralize_row
 from ..rules.overrides import Override
 from ..store import Decision, Store
 

@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
+from ..csvcells import restore_cell
 from ..errors import InputError
-from ..report.csv_safe import restore_cell
 
 
 def read_text(path: Path) -> str:
@@ -37,7 +37,7 @@ def csv_rows(text: str, source: str) -> list[list[str]]:
         InputError: the text is not CSV, naming ``source``.
     """
     try:
-        # A cell the tool wrote with a quote before "=+-@" (report/csv_safe.py) reads back as it was.
+        # A cell the tool wrote with a quote before "=+-@" (csvcells.py) reads back as it was.
         rows = csv.reader(io.StringIO(text, newline=""))
         return [[restore_cell(c) if c[:1] == "'" else c for c in row] for row in rows]
     except csv.Error as exc:

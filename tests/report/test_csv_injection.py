@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newmedia_audit.cli import main
+from newmedia_audit.csvcells import FORMULA_STARTS, neutralize_cell, neutralize_row, restore_cell
 from newmedia_audit.models import Account, AuditResult, Status, Verdict, VerdictCode
 from newmedia_audit.report import write_reports
-from newmedia_audit.report.csv_safe import FORMULA_STARTS, neutralize_cell, neutralize_row, restore_cell
 from newmedia_audit.rules.textfile import csv_rows
 
 from .conftest import GENERATED_AT

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from newmedia_audit.csvcells import restore_cell
 from newmedia_audit.models import AuditResult
-from newmedia_audit.report.csv_safe import restore_cell
 from newmedia_audit.report.verdicts_csv import render_verdicts_csv
 
 COLUMNS = (
