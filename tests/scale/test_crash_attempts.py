@@ -9,21 +9,22 @@ accounts are read normally and nothing committed is visited twice.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from newmedia_audit.models import Status
 from newmedia_audit.scale.store import PgStore
-from newmedia_audit.scale.sweep import run_on_postgres, sweep_id
+from newmedia_audit.scale.sweep import sweep_id
 from newmedia_audit.settings import load_settings
 from newmedia_audit.store import Store
-from tests.reliability.conftest import AS_OF, ROOT, synthetic
+from tests.reliability.conftest import ROOT, synthetic
+from tests.scale.conftest import SweepThread
 
 MAX_ATTEMPTS = 2
 ENV = {
@@ -34,38 +35,17 @@ ENV = {
 }
 
 
-def test_an_account_that_keeps_killing_its_worker_ends_as_error(database: str, tmp_path: Path) -> None:
-    os.environ.update(ENV)
-    try:
-        settings = load_settings()
-    finally:
-        for name in ENV:
-            os.environ.pop(name, None)
+def test_an_account_that_keeps_killing_its_worker_ends_as_error(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
     accounts, _, corpus = synthetic(12, 23, tmp_path / "in")
     doomed = next(a for a in accounts if a.platform == "toutiao")
     out = tmp_path / "out"
     store = Store(out / "state.sqlite")
-    failure: list[BaseException] = []
-
-    def enqueue_and_wait() -> None:
-        try:
-            asyncio.run(
-                run_on_postgres(
-                    accounts,
-                    store,
-                    settings,
-                    out,
-                    url=database,
-                    work_here=False,
-                    as_of=AS_OF,
-                    options=settings.scale,
-                    poll=0.2,
-                )
-            )
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-            failure.append(exc)
-
-    waiter = threading.Thread(target=enqueue_and_wait)
+    waiter = SweepThread(database, accounts, store, settings, out)
     waiter.start()
     command = [sys.executable, "-m", "tests.scale.crashing_worker", doomed.account_id, "worker"]
     command += ["--database", database, "--replay", str(corpus), "--out", str(out), "--egress", "e"]
@@ -92,7 +72,7 @@ def test_an_account_that_keeps_killing_its_worker_ends_as_error(database: str, t
         else:
             raise AssertionError(process.stderr.read() if process.stderr else process.returncode)
     waiter.join()
-    assert not failure, failure
+    assert waiter.failure is None, waiter.failure
 
     assert deaths == MAX_ATTEMPTS  # each try killed its worker; then the cap, not another try
     observations = store.observations()

@@ -8,22 +8,21 @@ periodic stalled-job task; a retried job whose account is done does nothing).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from newmedia_audit.scale.store import PgStore
-from newmedia_audit.scale.sweep import run_on_postgres, sweep_id
+from newmedia_audit.scale.sweep import sweep_id
 from newmedia_audit.settings import load_settings
 from newmedia_audit.store import Store
-from tests.reliability.conftest import AS_OF, ROOT, run_sweep, synthetic, verdicts
+from tests.reliability.conftest import ROOT, run_sweep, synthetic, verdicts
+from tests.scale.conftest import SweepThread
 
 N = 300
 ENV = {
@@ -55,30 +54,10 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
 
     out = tmp_path / "out"
     store = Store(out / "state.sqlite")
-    failure: list[BaseException] = []
-
-    def enqueue_and_wait() -> None:
-        try:
-            asyncio.run(
-                run_on_postgres(
-                    accounts,
-                    store,
-                    settings,
-                    out,
-                    url=database,
-                    work_here=False,
-                    as_of=AS_OF,
-                    options=settings.scale,
-                    poll=0.2,
-                )
-            )
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-            failure.append(exc)
-
-    waiter = threading.Thread(target=enqueue_and_wait)
+    waiter = SweepThread(database, accounts, store, settings, out)
     waiter.start()
-    pg = PgStore(database, sweep_id(out), create=False) if _wait_for_sweep(database, out) else None
-    assert pg is not None
+    waiter.wait_enqueued()
+    pg = PgStore(database, sweep_id(out), create=False)
     workers = [
         worker(database, corpus, out, "egress-a"),
         worker(database, corpus, out, "egress-b"),
@@ -91,7 +70,7 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
     workers[0].wait(timeout=10)
     workers.append(worker(database, corpus, out, "egress-c"))
     waiter.join(timeout=120)
-    assert not waiter.is_alive() and not failure, failure
+    assert not waiter.is_alive() and waiter.failure is None, waiter.failure
     for process in workers[1:]:
         process.send_signal(signal.SIGTERM)
     for process in workers[1:]:
@@ -102,12 +81,3 @@ def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
     assert len(counts) == N and set(counts.values()) == {1}  # nothing committed was visited again
     store.close()
     pg.close()
-
-
-def _wait_for_sweep(database: str, out: Path) -> bool:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if (out / "database.json").exists():
-            return True
-        time.sleep(0.05)
-    return False

@@ -31,11 +31,12 @@ from newmedia_audit.models import Status
 from newmedia_audit.scale.queue import PLATFORMS, live_jobs, make_app
 from newmedia_audit.scale.runtime import open_runtime
 from newmedia_audit.scale.store import PgStore
-from newmedia_audit.scale.sweep import run_on_postgres, sweep_id
+from newmedia_audit.scale.sweep import sweep_id
 from newmedia_audit.scale.worker import work
 from newmedia_audit.settings import ScaleSettings, load_settings
 from newmedia_audit.store import Store
 from newmedia_audit.synth.corpus import synthetic_accounts, write_corpus
+from tests.scale.conftest import enqueue_and_wait
 
 N = 4
 
@@ -59,19 +60,7 @@ async def sigterm_mid_visit(
         store = Store(out / "state.sqlite")
         app = make_app(database)
         async with app.open_async():
-            sweeper = asyncio.create_task(
-                run_on_postgres(
-                    accounts,
-                    store,
-                    settings,
-                    out,
-                    url=database,
-                    work_here=False,
-                    as_of=AS_OF,
-                    options=options,
-                    poll=0.1,
-                )
-            )
+            sweeper = asyncio.create_task(enqueue_and_wait(database, accounts, store, settings, out, options))
             while not (out / "database.json").exists():
                 await asyncio.sleep(0.05)
             async with open_runtime(
