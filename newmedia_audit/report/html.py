@@ -106,6 +106,37 @@ def _row(values: list[Cell], link_columns: frozenset[int]) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def _rows_html(rows: list[list[Cell]], link_columns: frozenset[int]) -> str:
+    """The rows of a table as ``_row`` writes them, built a column at a time.
+
+    One html.escape call over a column's text joined by NUL instead of one a
+    cell: at 100,000 accounts the per-cell calls were most of the page's time.
+    """
+    if len({len(row) for row in rows}) != 1 or not rows[0]:
+        return "".join(_row(row, link_columns) for row in rows)
+    columns = [
+        [_td(value, link=True) for value in column] if i in link_columns else _text_column(column)
+        for i, column in enumerate(zip(*rows, strict=True))
+    ]
+    return "".join(f"<tr>{''.join(cells)}</tr>" for cells in zip(*columns, strict=True))
+
+
+def _text_column(column: tuple[Cell, ...]) -> list[str]:
+    texts = [value if value.__class__ is str else "" for value in column]
+    joined = _NUL.join(texts)
+    if joined.count(_NUL) != len(texts) - 1:  # a cell holds a NUL itself: escape cell by cell
+        escaped = [escape(text, quote=True) for text in texts]
+    else:
+        escaped = escape(joined, quote=True).split(_NUL)
+    return [
+        f"<td{_VERDICT_CSS.get(value, '')}>{text}</td>" if value.__class__ is str else _td(value)  # type: ignore[arg-type]
+        for value, text in zip(column, escaped, strict=True)
+    ]
+
+
+_NUL = "\x00"
+
+
 def _filter_box(table_id: str) -> str:
     return (
         f'<div class="tools"><input type="search" placeholder="输入关键词筛选…" '
@@ -143,7 +174,7 @@ def sheet_table(sheet: Sheet, table_id: str) -> str:
     if not sheet.rows:
         return '<p class="empty">无</p>'
     head = "".join(f'<th data-col="{i}">{_esc(h)}</th>' for i, h in enumerate(sheet.headers))
-    body = "".join(_row(row, sheet.link_columns) for row in sheet.rows)
+    body = _rows_html(sheet.rows, sheet.link_columns)
     return (
         _filter_box(table_id)
         + f'<div class="wrap"><table class="data" id="{table_id}"><thead><tr>{head}</tr></thead>'

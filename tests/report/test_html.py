@@ -10,7 +10,8 @@ import pytest
 
 from newmedia_audit.models import AuditResult
 from newmedia_audit.report import write_reports
-from newmedia_audit.report.html import embed_json, evidence_href, render_html
+from newmedia_audit.report.html import _row, _rows_html, embed_json, evidence_href, render_html
+from newmedia_audit.report.tables import Cell
 from newmedia_audit.settings import CHROMIUM_FLAGS
 
 from .conftest import GENERATED_AT, SCRIPT
@@ -118,3 +119,17 @@ def test_report_in_headless_chromium(result: AuditResult, tmp_path: Path) -> Non
         finally:
             browser.close()
     assert all(url.startswith("file://") for url in requests), requests
+
+
+def test_rows_built_a_column_at_a_time_equal_the_rows_built_cell_by_cell() -> None:
+    rows: list[list[Cell]] = [
+        ["不合格", "<script>&\"'", 3, None, "evidence/a b/1"],
+        ["待复核", "", 2.5, True, "/abs/path"],
+        ["合格", "a\x00b", None, "x\ny", ""],  # a NUL in a cell: escaped cell by cell
+    ]
+    links = frozenset({4})
+    assert _rows_html(rows, links) == "".join(_row(row, links) for row in rows)
+    no_nul = [row for row in rows if "a\x00b" not in row]
+    assert _rows_html(no_nul, links) == "".join(_row(row, links) for row in no_nul)
+    ragged = [["甲"], ["乙", 1]]
+    assert _rows_html(ragged, frozenset()) == "".join(_row(row, frozenset()) for row in ragged)
