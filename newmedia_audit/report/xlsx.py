@@ -31,6 +31,7 @@ from .tables import (
 from .xlsx_attachments import attachment_formats, write_attachment
 from .xlsx_print import set_print
 from .xlsx_rows import EXCEL_CELL_LIMIT, BulkRowsSheet, fit_cell
+from .xlsx_strings import ListStringsWorkbook
 
 __all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "write_workbook", "write_xlsx"]
 
@@ -197,7 +198,7 @@ def write_workbook(
         front: sheets printed first (附件1, 附件2); none when None.
         titles: the sweep's titles, for the page headers of the other sheets.
     """
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = ListStringsWorkbook(str(path), WORKBOOK_OPTIONS)
     try:
         fmts = {
             "header": wb.add_format(
