@@ -42,14 +42,28 @@ class FilingIndex:
         self._by_id: dict[tuple[str, str], list[Filing]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[Filing]] = defaultdict(list)
         self._all_by_name: dict[tuple[str, str], list[Filing]] = defaultdict(list)
+        # Facts asked of every candidate, worked out once per registry (ids stay
+        # valid: self.filings keeps each filing alive). The platform key is cached
+        # per platform string: a registry spells a handful of platforms.
+        self._cancelled: set[int] = set()
+        self._platforms: dict[str, str] = {}
         for filing in self.filings:
-            platform = _platform_key(filing.platform)
+            platform = self._platform(filing.platform)
             name = (platform, normalize_name(filing.name))
             self._all_by_name[name].append(filing)
-            if filing.account_id.strip():
-                self._by_id[(platform, filing.account_id.strip())].append(filing)
+            if filing.cancelled:
+                self._cancelled.add(id(filing))
+            account_id = filing.account_id.strip()
+            if account_id:
+                self._by_id[(platform, account_id)].append(filing)
             else:
                 self._by_name[name].append(filing)
+
+    def _platform(self, platform: str) -> str:
+        key = self._platforms.get(platform)
+        if key is None:
+            key = self._platforms[platform] = _platform_key(platform)
+        return key
 
     def candidates(self, account: Account, live_name: str = "") -> list[Filing]:
         """Filings that designate this account, best first.
@@ -58,29 +72,34 @@ class FilingIndex:
         without an id. An account without an id (platforms the tool cannot
         visit) can only be matched by name, so any filing of that name counts.
         """
-        platform = _platform_key(account.platform)
-        names = [n for n in (live_name, account.name) if n]
+        platform = self._platform(account.platform)
+        account_id = account.account_id.strip()
         found: list[Filing] = []
-        if account.account_id.strip():
-            found.extend(self._by_id.get((platform, account.account_id.strip()), []))
+        if account_id:
+            found.extend(self._by_id.get((platform, account_id), ()))
             pool = self._by_name
         else:
             pool = self._all_by_name
-        for name in names if pool else ():
-            for filing in pool.get((platform, normalize_name(name)), []):
-                if filing not in found:
-                    found.append(filing)
+        if pool:  # empty when every filing has an id: most registries
+            for name in (live_name, account.name):
+                if not name:
+                    continue
+                for filing in pool.get((platform, normalize_name(name)), ()):
+                    if filing not in found:  # equality, as before: equal rows count once
+                        found.append(filing)
         return found
 
     def match(self, account: Account, live_name: str = "") -> FilingMatch:
         """The filing of an account; cancelled filings (已注销) do not count."""
         compared = live_name or account.name
         candidates = self.candidates(account, live_name)
-        valid = [f for f in candidates if not f.cancelled]
+        cancelled = self._cancelled
+        valid = [f for f in candidates if id(f) not in cancelled]
         if not valid:
-            cancelled = candidates[0] if candidates else None
-            return FilingMatch(None, cancelled, compared)
+            return FilingMatch(None, candidates[0] if candidates else None, compared)
         # Among several valid filings prefer one whose name agrees.
-        same = [f for f in valid if normalize_name(f.name) == normalize_name(compared)]
-        filing = same[0] if same else valid[0]
-        return FilingMatch(filing, None, compared, name_mismatch=not same)
+        wanted = normalize_name(compared)
+        filing = next((f for f in valid if normalize_name(f.name) == wanted), None)
+        if filing is None:
+            return FilingMatch(valid[0], None, compared, name_mismatch=True)
+        return FilingMatch(filing, None, compared, name_mismatch=False)
