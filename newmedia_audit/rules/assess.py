@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from ..bulk import paused_gc
 from ..models import (
@@ -20,6 +20,7 @@ from ..models import (
     Observation,
     Platform,
     PlatformHealth,
+    Post,
     Reason,
     SkippedRow,
     Status,
@@ -31,7 +32,7 @@ from ..models import (
 )
 from ..settings import Settings
 from .filing import FilingIndex, FilingMatch
-from .freshness import Freshness, FreshnessResult, assess_freshness, posts_in_window
+from .freshness import Freshness, FreshnessResult, freshness_of, local_posts, publish_times, window_start
 from .lexicon import Lexicon, find_hits, load_lexicon
 from .localtime import to_local
 from .overrides import Override, apply_overrides
@@ -90,6 +91,18 @@ def _freshness_reasons(freshness: FreshnessResult) -> list[Reason]:
     return []
 
 
+def _window_posts(posted: list[tuple[datetime, Post]], as_of: date, window_days: int) -> list[Post]:
+    """The posts dated in [D - window_days, D] (``local_posts`` pairs), newest first.
+
+    Newest first, so hits come in the same order whatever order the posts came in.
+    """
+    start = window_start(as_of, window_days)
+    inside = [(t, p) for t, p in posted if start <= t.date() <= as_of]
+    if len(inside) > 1:
+        inside.sort(key=lambda item: (item[0], item[1].id, item[1].text), reverse=True)
+    return [p for _, p in inside]
+
+
 def assess_account(
     account: Account,
     observation: Observation,
@@ -114,18 +127,15 @@ def assess_account(
     review_reason = ""
     last_post_at = None
     if status is Status.ok:
-        freshness = assess_freshness(observation, as_of, window_for(account, settings))
+        posted = local_posts(observation)  # each post's local time, converted once
+        freshness = freshness_of(
+            observation, publish_times(observation, posted), as_of, window_for(account, settings)
+        )
         last_post_at = freshness.latest
         reasons += _freshness_reasons(freshness)
         if freshness.state is Freshness.unknown:
             review_reason = freshness.review_reason
-        # Newest first, so hits come in the same order whatever order the posts came in.
-        window_posts = sorted(
-            posts_in_window(observation.posts, as_of, settings.window_days),
-            key=lambda p: (to_local(p.published_at), p.id, p.text),  # type: ignore[arg-type]
-            reverse=True,
-        )
-        hits = find_hits(window_posts, lexicon)
+        hits = find_hits(_window_posts(posted, as_of, settings.window_days), lexicon)
         if hits:
             reasons.append(Reason.serious_error)
         reasons += _registry_reasons(match)
@@ -146,12 +156,15 @@ def assess_account(
     if last_post_at is None and observation.latest_post_at is not None:
         last_post_at = to_local(observation.latest_post_at)
 
-    outcome = apply_overrides(account, reasons, hits, list(overrides))
-    ordered = order_reasons(outcome.reasons, settings.precedence)
+    decided, note = False, ""  # what apply_overrides gives an account without a row
+    if overrides:  # skipped without rows: a model per account is felt at 100,000
+        outcome = apply_overrides(account, reasons, hits, list(overrides))
+        reasons, hits, decided, note = outcome.reasons, outcome.hits, outcome.decided, outcome.note
+    ordered = order_reasons(reasons, settings.precedence)
     blocked = status in (Status.blocked, Status.error)
-    if ordered and not (blocked and not outcome.decided):
+    if ordered and not (blocked and not decided):
         code = VerdictCode.failed
-    elif review_reason and not outcome.decided:
+    elif review_reason and not decided:
         code = VerdictCode.review
     else:
         code = VerdictCode.passed
@@ -169,10 +182,10 @@ def assess_account(
         verdict=code,
         reasons=ordered_out,
         primary_reason=ordered_out[0] if ordered_out else None,
-        hits=outcome.hits,
+        hits=hits,
         filing=match.filing,
         review_reason=review_reason,
-        note=outcome.note,
+        note=note,
         evidence=evidence_folder(observation),
     )
     return verdict, freshness
@@ -214,16 +227,19 @@ def assess(
     if lexicon is None:
         lexicon = load_lexicon(settings.lexicon_files)
     index = FilingIndex(filings)
+    rows = _rows_by_account(overrides)
     verdicts: list[Verdict] = []
     zombies: list[ZombieEntry] = []
     matches: dict[str, FilingMatch] = {}
     seen: dict[str, Observation] = {}
     for account in accounts:
-        observation = observations.get(account.key) or _missing_observation(account)
-        seen[account.key] = observation
+        key = account.key  # a property building a string: once per account
+        observation = observations.get(key) or _missing_observation(account)
+        seen[key] = observation
         match = index.match(account, observation.live_name)
-        matches[account.key] = match
-        verdict, freshness = assess_account(account, observation, match, settings, as_of, lexicon, overrides)
+        matches[key] = match
+        own_rows = rows.get((account.platform, account.account_id or account.name), ())
+        verdict, freshness = assess_account(account, observation, match, settings, as_of, lexicon, own_rows)
         verdicts.append(verdict)
         if freshness is not None and verdict.verdict is not VerdictCode.review:
             entry = zombie_entry(account, freshness, settings.zombie_days)
@@ -232,10 +248,8 @@ def assess(
     rectification = None
     if previous is not None:
         verdicts, rectification = rectify(verdicts, previous)
-    district_order: list[str] = []
-    for account in accounts:
-        if account.district not in district_order:
-            district_order.append(account.district)
+    # dict keys keep first-seen order; a list scan per account grows with the districts.
+    district_order = list(dict.fromkeys(account.district for account in accounts))
     return AuditResult(
         as_of=as_of,
         province=settings.province,
@@ -249,6 +263,17 @@ def assess(
         district_order=district_order,
         platform_health=platform_health(seen.values()),
     )
+
+
+def _rows_by_account(overrides: Sequence[Override]) -> dict[tuple[str, str], list[Override]]:
+    """Override rows grouped by the account they decide, in file order (``Override.matches``).
+
+    Each account then reads its own rows instead of scanning the whole file.
+    """
+    rows: dict[tuple[str, str], list[Override]] = {}
+    for row in overrides:
+        rows.setdefault((row.platform, row.account_id), []).append(row)
+    return rows
 
 
 def platform_health(observations: Iterable[Observation]) -> list[PlatformHealth]:

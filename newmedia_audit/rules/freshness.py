@@ -38,18 +38,36 @@ class FreshnessResult:
     review_reason: str = ""
 
 
-def _publish_times(observation: Observation) -> list[datetime]:
+def local_posts(observation: Observation) -> list[tuple[datetime, Post]]:
+    """The posts that carry a publish time, each with that time in +08:00, in the given order.
+
+    Worked out once per account: freshness, the window and the hits' order all read it.
+    """
+    return [(to_local(p.published_at), p) for p in observation.posts if p.published_at is not None]
+
+
+def publish_times(observation: Observation, posted: list[tuple[datetime, Post]]) -> list[datetime]:
+    """Every local publish time seen: the posts' (``local_posts``) and the latest-post time."""
     # Pinned posts keep their original date and reposts carry the repost's own
     # time (platforms.md, Weibo), so the maximum over everything seen is right.
-    times = [to_local(p.published_at) for p in observation.posts if p.published_at is not None]
+    times = [t for t, _ in posted]
     if observation.latest_post_at is not None:
         # WeChat (Sogou) shows only the latest article's time, without a post list.
         times.append(to_local(observation.latest_post_at))
     return times
 
 
+def _publish_times(observation: Observation) -> list[datetime]:
+    return publish_times(observation, local_posts(observation))
+
+
 def _latest_on_or_before(times: list[datetime], as_of: date) -> datetime | None:
     # ``times`` are local already (_publish_times).
+    if not times:
+        return None
+    latest = max(times)
+    if latest.date() <= as_of:  # the usual case, nothing seen after D: the same first maximum
+        return latest
     return max((t for t in times if t.date() <= as_of), default=None)
 
 
@@ -77,7 +95,13 @@ def assess_freshness(observation: Observation, as_of: date, window_days: int) ->
     never_updated needs positive evidence (``confirmed_empty``, or a profile
     count of zero with no post seen); posts after D are ignored for the window.
     """
-    times = _publish_times(observation)  # once: every check below reads the same local times
+    return freshness_of(observation, _publish_times(observation), as_of, window_days)
+
+
+def freshness_of(
+    observation: Observation, times: list[datetime], as_of: date, window_days: int
+) -> FreshnessResult:
+    """``assess_freshness`` on the observation's local publish times (``publish_times``)."""
     if _no_posts(observation, times):
         return FreshnessResult(Freshness.never_updated)
     latest = _latest_on_or_before(times, as_of)

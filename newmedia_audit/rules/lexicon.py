@@ -65,6 +65,8 @@ class Lexicon:
             start = end_index - len(entry.wrong) + 1
             if not _allowed(text, start, end_index + 1, entry):
                 found.append((start, end_index + 1, entry))
+        if len(found) < 2:  # nothing to sort or resolve: almost every post
+            return found
         # Longest match wins an overlap (中华人民共合国 over 共合国), then leftmost.
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         kept: list[tuple[int, int, LexiconEntry]] = []

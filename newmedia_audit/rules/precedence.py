@@ -20,8 +20,8 @@ def _rank_table(precedence: tuple[Reason, ...]) -> dict[Reason, int]:
 def order_reasons(reasons: Iterable[Reason], precedence: Sequence[Reason]) -> list[Reason]:
     """Distinct reasons in the configured order; reasons missing from it follow in code order."""
     distinct = set(reasons)
-    if not distinct:  # most accounts pass
-        return []
+    if len(distinct) < 2:  # most accounts pass, most others fail for one reason
+        return list(distinct)
     return sorted(distinct, key=_rank_table(tuple(precedence)).__getitem__)
 
 

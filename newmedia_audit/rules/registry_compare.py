@@ -36,18 +36,20 @@ def compare_registry(
     issues: list[RegistryIssue] = []
     used: set[int] = set()
     for account in accounts:
-        observation = observations.get(account.key)
+        key = account.key
+        observation = observations.get(key)
         status = observation.status if observation else None
-        live_name = observation.live_name if observation else ""
-        match = matches[account.key]
+        match = matches[key]
         if match.filing is not None:
             used.add(id(match.filing))
         if match.cancelled is not None:
             used.add(id(match.cancelled))
+        if match.filing is not None and status not in _GONE and not match.name_mismatch:
+            continue  # no issue: most accounts, so their columns below are not built
         base = {
             "platform": account.platform,
             "account_id": account.account_id,
-            "live_name": live_name or account.name,
+            "live_name": (observation.live_name if observation else "") or account.name,
             "unit": account.unit,
             "district": account.district,
         }
