@@ -22,6 +22,7 @@ from ..models import (
     PlatformHealth,
     Post,
     Reason,
+    RegistryIssue,
     SkippedRow,
     Status,
     Verdict,
@@ -38,7 +39,7 @@ from .localtime import to_local
 from .overrides import Override, apply_overrides
 from .precedence import order_reasons
 from .rectification import PreviousSweep, rectify
-from .registry_compare import compare_registry
+from .registry_compare import account_issue, compare_registry, unlisted_issues
 from .zombies import zombie_entry
 
 REVIEW_BLOCKED = "平台拒绝访问（登录墙、验证码或限流），无法判断账号情况"
@@ -232,12 +233,19 @@ def assess(
     zombies: list[ZombieEntry] = []
     matches: dict[str, FilingMatch] = {}
     seen: dict[str, Observation] = {}
+    issues: list[RegistryIssue] = []
+    used: set[int] = set()  # ids of the filings some account matched
     for account in accounts:
         key = account.key  # a property building a string: once per account
         observation = observations.get(key) or _missing_observation(account)
         seen[key] = observation
         match = index.match(account, observation.live_name)
         matches[key] = match
+        # The 备案比对 line here, while the account's objects are at hand: another
+        # pass over 100,000 accounts costs about as much again in memory reads.
+        issue = account_issue(account, observation, match, settings.province, used)
+        if issue is not None:
+            issues.append(issue)
         own_rows = rows.get((account.platform, account.account_id or account.name), ())
         verdict, freshness = assess_account(account, observation, match, settings, as_of, lexicon, own_rows)
         verdicts.append(verdict)
@@ -245,6 +253,11 @@ def assess(
             entry = zombie_entry(account, freshness, settings.zombie_days)
             if entry is not None:
                 zombies.append(entry)
+    if len(seen) < len(accounts):
+        # A key twice in the ledger: compare_registry reads the last account of each key.
+        issues = compare_registry(accounts, seen, matches, index.filings, settings.province)
+    else:
+        issues += unlisted_issues(index.filings, used, index.is_cancelled)
     rectification = None
     if previous is not None:
         verdicts, rectification = rectify(verdicts, previous)
@@ -256,7 +269,7 @@ def assess(
         verdicts=verdicts,
         websites=list(websites),
         website_pass_line=settings.website_pass_line,
-        registry_issues=compare_registry(accounts, seen, matches, index.filings, settings.province),
+        registry_issues=issues,
         zombies=zombies,
         rectification=rectification,
         skipped_rows=list(skipped_rows),

@@ -65,6 +65,10 @@ class FilingIndex:
             key = self._platforms[platform] = _platform_key(platform)
         return key
 
+    def is_cancelled(self, filing: Filing) -> bool:
+        """``filing.cancelled`` for a filing of this index, without reading the filing."""
+        return id(filing) in self._cancelled
+
     def candidates(self, account: Account, live_name: str = "") -> list[Filing]:
         """Filings that designate this account, best first.
 
@@ -99,7 +103,7 @@ class FilingIndex:
             return FilingMatch(None, candidates[0] if candidates else None, compared)
         # Among several valid filings prefer one whose name agrees.
         wanted = normalize_name(compared)
-        filing = next((f for f in valid if normalize_name(f.name) == wanted), None)
-        if filing is None:
-            return FilingMatch(valid[0], None, compared, name_mismatch=True)
-        return FilingMatch(filing, None, compared, name_mismatch=False)
+        for filing in valid:
+            if normalize_name(filing.name) == wanted:
+                return FilingMatch(filing, None, compared, name_mismatch=False)
+        return FilingMatch(valid[0], None, compared, name_mismatch=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 from ..models import Observation, Post, Status
 from .localtime import in_window, to_local
@@ -106,8 +107,9 @@ def freshness_of(
         return FreshnessResult(Freshness.never_updated)
     latest = _latest_on_or_before(times, as_of)
     if latest is not None:
-        silent = (as_of - latest.date()).days
-        fresh = in_window(latest, as_of, window_days)
+        day = latest.date()  # local already
+        silent = (as_of - day).days
+        fresh = window_start(as_of, window_days) <= day <= as_of  # localtime.in_window
         state = Freshness.fresh if fresh else Freshness.not_updated
         return FreshnessResult(state, latest, silent)
     if times:
@@ -126,6 +128,7 @@ def posts_in_window(posts: list[Post], as_of: date, window_days: int) -> list[Po
     return [p for p in posts if p.published_at is not None and in_window(p.published_at, as_of, window_days)]
 
 
+@cache  # asked once or twice per account, with one D and a few windows per run
 def window_start(as_of: date, window_days: int) -> date:
     """First local date inside the window."""
     return as_of - timedelta(days=window_days)

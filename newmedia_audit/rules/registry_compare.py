@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from ..models import UNREACHABLE_STATUSES, Account, Filing, Observation, RegistryIssue, Status
 from .filing import FilingMatch
 
@@ -37,68 +39,82 @@ def compare_registry(
     used: set[int] = set()
     for account in accounts:
         key = account.key
-        observation = observations.get(key)
-        status = observation.status if observation else None
         match = matches[key]
-        if match.filing is not None:
-            used.add(id(match.filing))
+        issue = account_issue(account, observations.get(key), match, province, used)
+        if issue is not None:
+            issues.append(issue)
+    return issues + unlisted_issues(filings, used)
+
+
+def account_issue(
+    account: Account,
+    observation: Observation | None,
+    match: FilingMatch,
+    province: str,
+    used: set[int],
+) -> RegistryIssue | None:
+    """The 备案比对 line of one ledger account, or None; adds the ids of its matched filings to ``used``."""
+    status = observation.status if observation else None
+    if match.filing is not None:
+        used.add(id(match.filing))
+    if match.cancelled is not None:
+        used.add(id(match.cancelled))
+    if match.filing is not None and status not in _GONE and not match.name_mismatch:
+        return None  # no issue: most accounts, so their columns below are not built
+    base = {
+        "platform": account.platform,
+        "account_id": account.account_id,
+        "live_name": (observation.live_name if observation else "") or account.name,
+        "unit": account.unit,
+        "district": account.district,
+    }
+    if match.filing is None:
+        if status in UNREACHABLE_STATUSES:
+            return None  # a gone account needs no filing
+        detail = f"{province}备案库中没有该账号的有效备案"
         if match.cancelled is not None:
-            used.add(id(match.cancelled))
-        if match.filing is not None and status not in _GONE and not match.name_mismatch:
-            continue  # no issue: most accounts, so their columns below are not built
-        base = {
-            "platform": account.platform,
-            "account_id": account.account_id,
-            "live_name": (observation.live_name if observation else "") or account.name,
-            "unit": account.unit,
-            "district": account.district,
-        }
-        if match.filing is None:
-            if status in UNREACHABLE_STATUSES:
-                continue  # a gone account needs no filing
-            detail = f"{province}备案库中没有该账号的有效备案"
-            if match.cancelled is not None:
-                detail += f"（备案 {match.cancelled.filing_no or match.cancelled.name} 已注销）"
-            filed = match.cancelled.name if match.cancelled else ""
-            filing_no = match.cancelled.filing_no if match.cancelled else ""
-            issues.append(
-                RegistryIssue(kind="unfiled", filed_name=filed, filing_no=filing_no, detail=detail, **base)
-            )
-            continue
-        filing = match.filing
-        if status in _GONE:
-            issues.append(
-                RegistryIssue(
-                    kind="gone",
-                    filed_name=filing.name,
-                    filing_no=filing.filing_no,
-                    detail=f"{_STATUS_LABELS[status]}，但备案仍有效，建议办理注销备案",
-                    **base,
-                )
-            )
-        elif match.name_mismatch:
-            issues.append(
-                RegistryIssue(
-                    kind="name_mismatch",
-                    filed_name=filing.name,
-                    filing_no=filing.filing_no,
-                    detail=f"账号名称「{match.compared_name}」与备案名称「{filing.name}」不一致",
-                    **base,
-                )
-            )
-    for filing in filings:
-        if filing.cancelled or id(filing) in used:
-            continue
-        issues.append(
-            RegistryIssue(
-                kind="not_in_ledger",
-                platform=filing.platform,
-                account_id=filing.account_id,
-                filed_name=filing.name,
-                unit=filing.unit,
-                district=filing.district,
-                filing_no=filing.filing_no,
-                detail="备案库中有该账号，但台账未列入，请核实是否漏检",
-            )
+            detail += f"（备案 {match.cancelled.filing_no or match.cancelled.name} 已注销）"
+        filed = match.cancelled.name if match.cancelled else ""
+        filing_no = match.cancelled.filing_no if match.cancelled else ""
+        return RegistryIssue(kind="unfiled", filed_name=filed, filing_no=filing_no, detail=detail, **base)
+    filing = match.filing
+    if status in _GONE:
+        return RegistryIssue(
+            kind="gone",
+            filed_name=filing.name,
+            filing_no=filing.filing_no,
+            detail=f"{_STATUS_LABELS[status]}，但备案仍有效，建议办理注销备案",
+            **base,
         )
-    return issues
+    return RegistryIssue(
+        kind="name_mismatch",
+        filed_name=filing.name,
+        filing_no=filing.filing_no,
+        detail=f"账号名称「{match.compared_name}」与备案名称「{filing.name}」不一致",
+        **base,
+    )
+
+
+def unlisted_issues(
+    filings: Iterable[Filing], used: set[int], cancelled: Callable[[Filing], bool] | None = None
+) -> list[RegistryIssue]:
+    """not_in_ledger lines, in registry order: valid filings no ledger account matched.
+
+    ``cancelled`` answers whether a filing is cancelled (default: ``Filing.cancelled``;
+    ``FilingIndex.is_cancelled`` answers without reading the filing again).
+    """
+    is_cancelled = cancelled or (lambda filing: filing.cancelled)
+    return [
+        RegistryIssue(
+            kind="not_in_ledger",
+            platform=filing.platform,
+            account_id=filing.account_id,
+            filed_name=filing.name,
+            unit=filing.unit,
+            district=filing.district,
+            filing_no=filing.filing_no,
+            detail="备案库中有该账号，但台账未列入，请核实是否漏检",
+        )
+        for filing in filings
+        if id(filing) not in used and not is_cancelled(filing)
+    ]

@@ -109,3 +109,39 @@ def test_registry_comparison_lists_each_kind_with_chinese_details():
 def test_gone_account_is_not_listed_as_unfiled():
     acc = account()
     assert _compare([(acc, seen(acc, status=Status.banned))], []) == []
+
+
+def test_assess_lists_the_same_registry_issues_as_compare_registry_also_with_a_key_twice():
+    # assess builds each line in its account loop; a key twice in the ledger (same
+    # platform and id, another name) goes back to compare_registry, which reads the
+    # last account of each key.
+    from newmedia_audit.rules.assess import assess
+    from newmedia_audit.settings import Settings
+
+    from .factories import D
+
+    renamed = account("咸宁住建", "xnzj")
+    twin = account("咸宁城建", "xnzj", unit="咸宁市住建局")
+    gone = account("咸宁老账号", "old")
+    unfiled = account("咸宁交警", "xnjj")
+    filings = [filing(renamed), filing(gone), Filing(name="漏检号", platform="weibo", account_id="9")]
+    # Not visited: the ledger names are compared, and the twin's differs from the filing.
+    observations = {unfiled.key: seen(unfiled), gone.key: seen(gone, status=Status.banned, live_name="")}
+    kinds = []
+    for ledger in ([renamed, gone, unfiled], [renamed, gone, twin, unfiled]):
+        result = assess(ledger, observations, filings, Settings(), D)
+        index = FilingIndex(filings)
+        matches = {a.key: index.match(a, a.name) for a in ledger}
+        assert result.registry_issues == compare_registry(ledger, observations, matches, index.filings)
+        kinds.append([(i.kind, i.live_name) for i in result.registry_issues])
+    assert kinds == [
+        [("gone", "咸宁老账号"), ("unfiled", "咸宁交警"), ("not_in_ledger", "")],
+        # The last account of the key decides for both rows.
+        [
+            ("name_mismatch", "咸宁住建"),
+            ("gone", "咸宁老账号"),
+            ("name_mismatch", "咸宁城建"),
+            ("unfiled", "咸宁交警"),
+            ("not_in_ledger", ""),
+        ],
+    ]
