@@ -161,7 +161,8 @@ def assess_account(
     if overrides:  # skipped without rows: a model per account is felt at 100,000
         outcome = apply_overrides(account, reasons, hits, list(overrides))
         reasons, hits, decided, note = outcome.reasons, outcome.hits, outcome.decided, outcome.note
-    ordered = order_reasons(reasons, settings.precedence)
+    # Zero or one reason (nearly every account) needs no ordering.
+    ordered = order_reasons(reasons, settings.precedence) if len(reasons) > 1 else list(reasons)
     blocked = status in (Status.blocked, Status.error)
     if ordered and not (blocked and not decided):
         code = VerdictCode.failed
