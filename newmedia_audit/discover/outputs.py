@@ -67,12 +67,12 @@ def render_csv(findings: Findings) -> bytes:
     """discovered.csv as bytes: BOM, header, one row a candidate (unfiled first), CRLF lines.
 
     A cell a spreadsheet would read as a formula keeps a leading quote
-    (report/csv_safe.py, as verdicts.csv and warnings.csv)."""
+    (csvcells.py, as verdicts.csv and warnings.csv)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for c in _ordered(findings):
-        # Platform names are hostile input: report/csv_safe.py keeps formulas text.
+        # Platform names are hostile input: csvcells.py keeps formulas text.
         writer.writerow(
             neutralize_row(
                 [
