@@ -72,6 +72,16 @@ def _days(value: str) -> int:
     return number
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"应为正整数，收到「{value}」") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，收到「{value}」")
+    return number
+
+
 def _existing_dir(value: str) -> Path:
     path = Path(value)
     if not path.is_dir():
@@ -185,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="只领取该平台的账号（可多次）/ only this platform (repeatable)",
     )
     worker.add_argument(
-        "--concurrency", type=int, default=4, help="同时访问的账号数（默认 4）/ visits at once"
+        "--concurrency",
+        type=_positive_int,
+        help="每个平台同时访问的账号数（默认：该平台的 concurrency 设置）/ visits at once per platform",
     )
     worker.add_argument("--burst", action="store_true", help="队列为空即退出 / exit once the queue is empty")
     worker.add_argument("--out", type=Path, help="证据目录（默认抽查的 --out）/ where evidence goes")

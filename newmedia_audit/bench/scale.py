@@ -101,13 +101,7 @@ async def shared_sweep(
                 )
                 runtimes.append(runtime)
                 entered = await runtime.__aenter__()
-                tasks.append(
-                    # Jobs enough for every platform's place and one waiting behind it: the pace,
-                    # not the worker's job slots, bounds the sweep.
-                    asyncio.create_task(
-                        work(app, entered, platforms=QUEUES, concurrency=2 * len(QUEUES), burst=False)
-                    )
-                )
+                tasks.append(asyncio.create_task(work(app, entered, platforms=QUEUES, burst=False)))
             try:
                 await sweeper
             finally:

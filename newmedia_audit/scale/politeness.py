@@ -104,10 +104,17 @@ class PgSlot:
 
     @classmethod
     def from_settings(
-        cls, store: PgStore, platform: str, egress: str, settings: PlatformSettings, *, replay: bool = False
+        cls,
+        store: PgStore,
+        platform: str,
+        egress: str,
+        settings: PlatformSettings,
+        *,
+        replay: bool = False,
+        concurrency: int | None = None,
     ) -> PgSlot:
         """The shared slot of a platform (``Pace.of``)."""
-        return cls(store, platform, egress, Pace.of(settings, replay=replay))
+        return cls(store, platform, egress, Pace.of(settings, replay=replay, concurrency=concurrency))
 
     def _key(self) -> dict[str, object]:
         return {"platform": self.platform, "egress": self.egress}

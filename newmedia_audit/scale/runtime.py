@@ -24,6 +24,7 @@ from ..collect.base import Collector
 from ..collect.drift import UNRECOGNIZED, DriftWatch, PausedPlatform
 from ..collect.kit import FetchKit, open_kit
 from ..collect.replay import HarCorpus
+from ..collect.sweep import REPLAY_BROWSER_WORKERS, REPLAY_HTTPX_WORKERS
 from ..collect.visit import Fetcher, Requeue, SweepStats, Visitor, failure
 from ..models import Status
 from ..rules.assess import evidence_folder
@@ -57,7 +58,7 @@ class WorkerRuntime:
         egress: str,
         replay: bool,
         out_dir: Path | None,
-        concurrency: int,
+        concurrency: int | None,
         options: ScaleSettings,
     ) -> None:
         self.url = url
@@ -96,10 +97,25 @@ class WorkerRuntime:
             state = self._sweeps[sweep] = _SweepState(probe, out, as_of)
         return state
 
+    def slots(self, platform: str) -> int:
+        """Visits of the platform at once in this worker: ``--concurrency``, else the platform's
+        ``concurrency`` live (the shared pace allows no more per egress), or the single-machine
+        sweep's replay workers in replay (no pace to keep)."""
+        if self.concurrency:
+            return self.concurrency
+        if self.replay:
+            return REPLAY_BROWSER_WORKERS if self.kit.in_browser.get(platform) else REPLAY_HTTPX_WORKERS
+        return self.settings.platform(platform).concurrency
+
     def _slot(self, platform: str) -> PgSlot:
         if platform not in self._slots:
             self._slots[platform] = PgSlot.from_settings(
-                self._pacing, platform, self.egress, self.settings.platform(platform), replay=self.replay
+                self._pacing,
+                platform,
+                self.egress,
+                self.settings.platform(platform),
+                replay=self.replay,
+                concurrency=self.slots(platform) if self.replay else None,
             )
         return self._slots[platform]
 
@@ -123,14 +139,14 @@ class WorkerRuntime:
 
     @asynccontextmanager
     async def _fetcher(self, platform: str) -> AsyncIterator[Fetcher]:
-        """Borrow a fetcher of the platform (at most ``concurrency`` are made per platform)."""
+        """Borrow a fetcher of the platform (at most ``slots(platform)`` are made)."""
         async with self._fetcher_free:
             while True:
                 idle = self._idle.setdefault(platform, [])
                 if idle:
                     fetcher = idle.pop()
                     break
-                if self._made.get(platform, 0) < self.concurrency:
+                if self._made.get(platform, 0) < self.slots(platform):
                     self._made[platform] = self._made.get(platform, 0) + 1
                     fetcher = self.kit.fetcher(platform)
                     break
@@ -218,7 +234,7 @@ async def open_runtime(
     egress: str,
     replay: Sequence[Path] = (),
     out_dir: Path | None = None,
-    concurrency: int = 1,
+    concurrency: int | None = None,
     collectors: Mapping[str, Collector] | None = None,
     options: ScaleSettings | None = None,
     browsers_dir: Path = Path("browsers"),

@@ -94,7 +94,7 @@ async def run_on_postgres(
     platforms: set[str] | None = None,
     as_of: Any = None,
     egress: str | None = None,
-    concurrency: int = 4,
+    concurrency: int | None = None,
     collectors: Mapping[str, Collector] | None = None,
     options: ScaleSettings | None = None,
     poll: float = 1.0,
@@ -141,9 +141,7 @@ async def run_on_postgres(
                     collectors=collectors,
                     options=options,
                 ) as runtime:
-                    worker = asyncio.create_task(
-                        work(app, runtime, platforms=PLATFORMS, concurrency=concurrency, burst=False)
-                    )
+                    worker = asyncio.create_task(work(app, runtime, platforms=PLATFORMS, burst=False))
                     try:
                         await _wait(app, pg, sweep, poll, worker)
                     finally:

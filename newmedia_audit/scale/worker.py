@@ -1,8 +1,9 @@
 """``newmedia-audit worker``: work on every open sweep of a PostgreSQL queue.
 
 A worker takes visit jobs of its platforms (all four unless ``--platform``),
-``--concurrency`` at a time, with its own fetchers and the shared politeness
-of its ``--egress``. It runs until SIGTERM or SIGINT (running visits finish,
+``--concurrency`` at a time per platform (default: the platform's own
+``concurrency``), with its own fetchers and the shared politeness of its
+``--egress``. It runs until SIGTERM or SIGINT (running visits finish,
 or are released after the grace period and retried by another worker), or,
 with ``--burst``, until no job is ready.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import socket
 from collections.abc import Sequence
 from typing import Any
+
+from procrastinate.worker import Worker
 
 from ..settings import load_settings
 from .queue import MAINTENANCE_QUEUE, PLATFORMS, ensure_schema, make_app, queue_of
@@ -25,25 +29,72 @@ async def work(
     runtime: WorkerRuntime,
     *,
     platforms: Sequence[str],
-    concurrency: int,
     burst: bool,
     signals: bool = False,
 ) -> None:
-    """Run a procrastinate worker over the platforms' queues with this runtime."""
+    """Work on the platforms' queues with this runtime until stopped (or, ``burst``, until empty).
+
+    One procrastinate worker per platform queue, with ``runtime.slots(platform)`` jobs at once:
+    a platform paused by walls or slower than the others then holds only its own places
+    (one worker over every queue takes jobs in ledger order, and a ledger sorted by platform
+    would leave the others idle behind it). A small one runs the maintenance queue (the
+    stalled-job task). SIGTERM or SIGINT (``signals``) stops them all gracefully: running
+    visits get ``[scale] shutdown_grace`` seconds, then are released.
+    """
     options = runtime.options
-    await app.run_worker_async(
-        queues=[queue_of(p) for p in platforms] + [MAINTENANCE_QUEUE],
-        concurrency=concurrency,
-        wait=not burst,
-        name=runtime.name,
-        additional_context={"runtime": runtime},
-        install_signal_handlers=signals,
-        update_heartbeat_interval=options.heartbeat,
-        stalled_worker_timeout=options.stall_timeout,
-        shutdown_graceful_timeout=options.shutdown_grace,
-        fetch_job_polling_interval=1.0,
-        abort_job_polling_interval=5.0,
-    )
+    groups = [(p, queue_of(p), runtime.slots(p)) for p in dict.fromkeys(platforms)]
+    groups.append(("maintenance", MAINTENANCE_QUEUE, 1))
+    workers = [
+        Worker(
+            app=app,
+            queues=[queue],
+            concurrency=slots,
+            wait=not burst,
+            name=f"{runtime.name}:{name}",
+            additional_context={"runtime": runtime},
+            install_signal_handlers=False,
+            update_heartbeat_interval=options.heartbeat,
+            stalled_worker_timeout=options.stall_timeout,
+            shutdown_graceful_timeout=options.shutdown_grace,
+            fetch_job_polling_interval=1.0,
+            abort_job_polling_interval=5.0,
+        )
+        for name, queue, slots in groups
+    ]
+    tasks = [
+        asyncio.create_task(worker.run(), name=f"worker {name}")
+        for worker, (name, _, _) in zip(workers, groups, strict=True)
+    ]
+    stop_requested = asyncio.Event()
+
+    async def stopper() -> None:
+        # Worker.stop(), again until each has ended: a run that is only starting clears a stop
+        # request made before it (and a cancel landing in its first database calls can be lost).
+        await stop_requested.wait()
+        while not all(task.done() for task in tasks):
+            for worker in workers:
+                worker.stop()
+            await asyncio.wait(tasks, timeout=0.2)
+
+    stopping = asyncio.create_task(stopper(), name="stopper")
+    loop = asyncio.get_running_loop()
+    if signals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop_requested.set)
+    try:
+        await asyncio.wait(tasks)
+    except asyncio.CancelledError:
+        stop_requested.set()  # running visits get the grace period, then are released
+        await asyncio.wait(tasks)
+        raise
+    finally:
+        stopping.cancel()
+        if signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+    for task in tasks:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error
 
 
 async def run_worker(args: argparse.Namespace) -> None:
@@ -66,7 +117,6 @@ async def run_worker(args: argparse.Namespace) -> None:
                 app,
                 runtime,
                 platforms=platforms,
-                concurrency=args.concurrency,
                 burst=args.burst,
                 signals=True,
             )

@@ -74,7 +74,7 @@ async def sigterm_mid_visit(
                 options=options,
             ) as runtime:
                 first = asyncio.create_task(
-                    work(app, runtime, platforms=PLATFORMS, concurrency=2, burst=False, signals=True)
+                    work(app, runtime, platforms=PLATFORMS, burst=False, signals=True)
                 )
                 while len(log.started.get("toutiao", [])) < 2:
                     await asyncio.sleep(0.02)
@@ -91,9 +91,7 @@ async def sigterm_mid_visit(
                         "SELECT status FROM newmedia_visits WHERE status = 'released'"
                     ).fetchall()
                 seen["released"] = len(rows)
-                second = asyncio.create_task(
-                    work(app, runtime, platforms=PLATFORMS, concurrency=2, burst=False)
-                )
+                second = asyncio.create_task(work(app, runtime, platforms=PLATFORMS, burst=False))
                 try:
                     await asyncio.wait_for(sweeper, 60)
                 finally:
