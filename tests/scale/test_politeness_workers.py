@@ -86,3 +86,19 @@ def test_a_wall_seen_by_one_worker_pauses_the_platform_for_both(database: str, t
     assert {account for account, _ in log.started["toutiao"]} == {
         a for (p, a) in log.fetched if p == "toutiao"
     }
+
+
+def test_platforms_go_side_by_side_when_the_ledger_is_sorted_by_platform(
+    database: str, tmp_path: Path
+) -> None:
+    pool, _, scenarios = synthetic_accounts(200, 11, AS_OF)
+    accounts, _ = select_accounts(pool, scenarios, {"toutiao": 6, "douyin": 6})
+    accounts.sort(key=lambda a: a.platform != "toutiao")  # every Toutiao account first
+    corpus = write_corpus(scenarios, tmp_path / "corpus.har")
+    _, log = asyncio.run(
+        shared_sweep(database, accounts, corpus, pace(0.3), tmp_path / "out", workers=1, egresses=["e"])
+    )
+    toutiao = sorted(t for _, t in log.started["toutiao"])
+    douyin = sorted(t for _, t in log.started["douyin"])
+    # Each platform has its own job places: Douyin does not wait for Toutiao's queue to drain.
+    assert douyin[0] < toutiao[2], (toutiao, douyin)
