@@ -42,7 +42,14 @@ CSV_HEADER = ("platform", "account_id", "verdict", "reason", "note", "officer", 
 
 
 class DecisionError(ValueError):
-    """A decision the form cannot make (missing officer or reason, unknown value); Chinese message."""
+    """A decision the form cannot make (missing officer or reason, unknown value); Chinese message.
+
+    ``field`` names the form field at fault (officer, note, value, reason), empty when none is.
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -93,22 +100,22 @@ def make_decision(
     note = note.strip()
     reason = reason.strip()
     if not officer:
-        raise DecisionError("请填写审核人")
+        raise DecisionError("请填写审核人", "officer")
     if len(officer) > MAX_OFFICER:
-        raise DecisionError(f"审核人不能超过 {MAX_OFFICER} 个字")
+        raise DecisionError(f"审核人不能超过 {MAX_OFFICER} 个字", "officer")
     if len(note) > MAX_NOTE:
-        raise DecisionError(f"备注不能超过 {MAX_NOTE} 个字")
+        raise DecisionError(f"备注不能超过 {MAX_NOTE} 个字", "note")
     if subject == VERDICT:
         if value not in VERDICT_VALUES:
-            raise DecisionError("结论应为 合格、不合格 或 待复核")
+            raise DecisionError("结论应为 合格、不合格 或 待复核", "value")
         if value == "fail":
             if reason not in Reason.__members__:
-                raise DecisionError("结论为不合格时请选择原因")
+                raise DecisionError("结论为不合格时请选择原因", "reason")
         else:
             reason = ""
     elif subject == WORDING:
         if value not in WORDING_VALUES:
-            raise DecisionError("表述错误线索只能确认、排除或撤销")
+            raise DecisionError("表述错误线索只能确认、排除或撤销", "value")
         reason = ""
     else:
         raise DecisionError(f"未知的复核事项：{subject}")

@@ -77,21 +77,29 @@ def test_an_old_store_gains_the_decisions_table_and_keeps_its_data(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("subject", "value", "reason", "officer", "message"),
+    ("subject", "value", "reason", "officer", "message", "field"),
     [
-        (VERDICT, "fail", "", "张三", "请选择原因"),
-        (VERDICT, "fail", "no_such_reason", "张三", "请选择原因"),
-        (VERDICT, "pass", "", "  ", "请填写审核人"),
-        (VERDICT, "maybe", "", "张三", "结论应为"),
-        (WORDING, "approve", "", "张三", "确认、排除或撤销"),
-        ("other", "pass", "", "张三", "未知的复核事项"),
+        (VERDICT, "fail", "", "张三", "请选择原因", "reason"),
+        (VERDICT, "fail", "no_such_reason", "张三", "请选择原因", "reason"),
+        (VERDICT, "pass", "", "  ", "请填写审核人", "officer"),
+        (VERDICT, "pass", "", "张" * 41, "审核人不能超过", "officer"),
+        (VERDICT, "maybe", "", "张三", "结论应为", "value"),
+        (WORDING, "approve", "", "张三", "确认、排除或撤销", "value"),
+        ("other", "pass", "", "张三", "未知的复核事项", ""),
     ],
 )
 def test_a_form_that_cannot_decide_is_refused_with_a_chinese_message(
-    subject: str, value: str, reason: str, officer: str, message: str
+    subject: str, value: str, reason: str, officer: str, message: str, field: str
 ) -> None:
-    with pytest.raises(DecisionError, match=message):
+    with pytest.raises(DecisionError, match=message) as refused:
         make_decision(BLOCKED, subject, value, officer=officer, reason=reason)
+    assert refused.value.field == field
+
+
+def test_a_note_too_long_is_refused_naming_the_note() -> None:
+    with pytest.raises(DecisionError, match="备注不能超过") as refused:
+        make_decision(BLOCKED, VERDICT, "pass", officer="张三", note="字" * 501)
+    assert refused.value.field == "note"
 
 
 def test_undo_writes_no_row_and_rows_come_in_decision_order(tmp_path: Path) -> None:
