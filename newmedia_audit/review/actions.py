@@ -5,10 +5,15 @@ A decision is one transaction in the store; the form carries the id of the
 account's newest decision when the page was drawn, so a decision made on a
 stale page (someone decided the account in between) is refused (409) and
 the page redrawn with the message.
+
+A refused decision (400 or 409) redraws the page with what the officer typed
+into that form (a Draft), so nothing they wrote is lost; see Draft for what
+each refusal keeps.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -54,6 +59,29 @@ async def read_form(request: Request, token: str) -> dict[str, str]:
     if not csrf_ok(form, token):
         raise FormRefused(403, "请求缺少有效的页面令牌（CSRF），已拒绝。请刷新页面后重新提交。")
     return form
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an officer typed into one decision form that was refused, to draw it again.
+
+    Untrusted: the page only re-displays these values (autoescaped) or compares
+    them with the form's own option codes. After a 400 the form keeps everything
+    and the base the officer's page was drawn with, so re-submitting it over a
+    decision made meanwhile is still refused as stale. After a 409 it keeps the
+    officer and the note only: the choices show the newer decision and the form
+    carries the new base, so the officer decides again on purpose.
+    """
+
+    subject: str
+    officer: str
+    note: str
+    value: str = ""
+    reason: str = ""
+    keep_choice: bool = False
+    base: int | None = None
+    field: str = ""  # the field at fault (DecisionError.field)
+    error: str = ""
 
 
 def describe_before(subject: str, verdict: Verdict | None, current: Decision | None, province: str) -> str:
@@ -112,9 +140,21 @@ class Actions:
             )
             saved = record(review.store, review.out_dir, decision, expected_last=base, base=review.base)
         except DecisionError as exc:
-            return self.pages.account_page(request, key, status=400, error=str(exc))
+            draft = Draft(
+                subject,
+                officer=form.get("officer", ""),
+                note=form.get("note", ""),
+                value=form.get("value", ""),
+                reason=form.get("reason", ""),
+                keep_choice=True,
+                base=base,
+                field=exc.field,
+                error=str(exc),
+            )
+            return self.pages.account_page(request, key, status=400, draft=draft)
         except StaleDecision as exc:
-            return self.pages.account_page(request, key, status=409, error=str(exc))
+            draft = Draft(subject, officer=form.get("officer", ""), note=form.get("note", ""), error=str(exc))
+            return self.pages.account_page(request, key, status=409, draft=draft)
         response = RedirectResponse(f"/account?key={quote(key, safe='')}&saved={saved.id}", status_code=303)
         response.set_cookie("officer", quote(saved.officer), httponly=True, samesite="strict")
         return response

@@ -10,8 +10,9 @@ by hash in the Content-Security-Policy.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -25,9 +26,13 @@ from starlette.routing import Route
 from ..models import Reason, is_supported
 from . import present
 from .actions import Actions
+from .decisions import VERDICT, WORDING
 from .lists import LISTS, Filters, index_row, list_page
 from .security import MAX_FORM_BYTES, Guard, content_security_policy
 from .state import Review, ReviewOptions
+
+if TYPE_CHECKING:
+    from .actions import Draft
 
 MAX_POSTS = 50
 
@@ -75,6 +80,34 @@ def _reason_option(province: str) -> Any:
 def officer_of(request: Request) -> str:
     """The officer name remembered from the last decision made in this browser."""
     return unquote(request.cookies.get("officer", ""))[:40]
+
+
+@dataclass(frozen=True)
+class FormView:
+    """What one decision form of the account page shows: the store's state, or a refused Draft."""
+
+    value: str
+    reason: str
+    officer: str
+    note: str
+    base: int
+    error: str = ""
+    invalid: str = ""  # the field at fault: marked aria-invalid and focused
+
+
+def form_view(fresh: FormView, draft: Draft | None, subject: str) -> FormView:
+    """``fresh``, or what the officer typed when ``draft`` is this form's refusal."""
+    if draft is None or draft.subject != subject:
+        return fresh
+    return FormView(
+        value=draft.value if draft.keep_choice else fresh.value,
+        reason=draft.reason if draft.keep_choice else fresh.reason,
+        officer=draft.officer,
+        note=draft.note,
+        base=fresh.base if draft.base is None else draft.base,
+        error=draft.error,
+        invalid=draft.field,
+    )
 
 
 class Pages:
@@ -125,8 +158,14 @@ class Pages:
         key = request.query_params.get("key", "")
         return self.account_page(request, key)
 
-    def account_page(self, request: Request, key: str, *, status: int = 200, error: str = "") -> Response:
-        """The account's page (also re-drawn with an error after a refused decision)."""
+    def account_page(
+        self, request: Request, key: str, *, status: int = 200, error: str = "", draft: Draft | None = None
+    ) -> Response:
+        """The account's page (also re-drawn with an error after a refused decision).
+
+        With ``draft`` (a refused decision form) that form shows what the officer
+        typed and the error beside it; the other form shows the store's state.
+        """
         review = self.review
         review.refresh()
         store = review.store
@@ -149,6 +188,26 @@ class Pages:
             reverse=True,
         )[:MAX_POSTS]
         saved = request.query_params.get("saved", "")
+        base = decisions[-1].id if decisions else 0
+        officer = officer_of(request)
+        shown = {VERDICT, WORDING} if verdict and verdict.hits else {VERDICT}
+        beside = draft if draft is not None and draft.subject in shown else None
+        if draft is not None and beside is None:
+            error = draft.error  # no such form on the page: the error goes on top
+        forms = {
+            VERDICT: form_view(
+                FormView(
+                    value=verdict_decision.value if verdict_decision else "review",
+                    reason=verdict_decision.reason if verdict_decision else "",
+                    officer=officer,
+                    note="",
+                    base=base,
+                ),
+                beside,
+                VERDICT,
+            ),
+            WORDING: form_view(FormView("", "", officer, "", base), beside, WORDING),
+        }
         return self.render(
             "account.html",
             status_code=status,
@@ -160,12 +219,9 @@ class Pages:
             supported=is_supported(account.platform),
             row=index_row(store.db, key),
             decisions=decisions,
-            base=decisions[-1].id if decisions else 0,
-            current_verdict=verdict_decision.value if verdict_decision else "review",
-            current_reason=verdict_decision.reason if verdict_decision else "",
+            forms=forms,
             wording_state=_wording_state(wording, verdict),
             reason_codes=[r.value for r in Reason],
-            officer=officer_of(request),
             files=links,
             screenshots=screenshots,
             posts=posts,
