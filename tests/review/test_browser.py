@@ -139,8 +139,73 @@ def test_a_stale_page_is_refused_in_the_browser(browser: Any, sweep: Sweep) -> N
         assert "已保存" in a.locator("#flash").inner_text()
         assert "已由 张三" in b.locator("#error").inner_text()
         assert b.locator("#history tbody tr").count() == 1
+        assert b.locator("#decide-verdict").get_by_label("审核人").input_value() == "李四"  # kept
         first.close()
         second.close()
+
+
+def test_a_refused_form_keeps_the_officers_note_in_the_browser(browser: Any, sweep: Sweep) -> None:
+    note = "电话核实，账号停更</textarea><script>window.__pwned=4</script>"
+    with serving(sweep.out) as site:
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{site}/account?key={BLOCKED.key}")
+        form = page.locator("#decide-verdict")
+        form.get_by_label("结论").select_option(label="不合格")
+        form.get_by_label("原因").select_option(value="unreachable")
+        form.get_by_label("审核人").fill("  ")  # looks filled to the browser, empty to the server
+        form.get_by_label("备注").fill(note)
+        with page.expect_navigation() as posted:
+            form.get_by_role("button", name="保存").click()
+        assert posted.value is not None and posted.value.status == 400
+
+        form = page.locator("#decide-verdict")
+        assert form.locator("#error").inner_text() == "请填写审核人"
+        assert page.locator("#error-summary").is_visible()
+        assert form.get_by_label("备注").input_value() == note
+        assert form.get_by_label("结论").input_value() == "fail"
+        assert form.get_by_label("原因").input_value() == "unreachable"
+        assert form.get_by_label("原因").is_enabled()  # the page's script still runs under its CSP
+        assert page.evaluate("document.activeElement.id") == "officer"
+        # Marked by the page's own style, allowed by its hash in the CSP.
+        assert (
+            form.get_by_label("审核人").evaluate("el => getComputedStyle(el).borderTopColor")
+            == "rgb(197, 48, 48)"
+        )
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("#history tbody tr").count() == 0
+
+        form.get_by_label("审核人").fill(OFFICER)
+        form.get_by_role("button", name="保存").click()
+        page.wait_for_url("**saved=*")
+        assert "已保存" in page.locator("#flash").inner_text()
+        history = page.locator("#history tbody tr")
+        assert history.count() == 1 and note in history.first.inner_text()
+        context.close()
+
+
+def test_without_script_a_fail_without_a_reason_keeps_the_note(browser: Any, sweep: Sweep) -> None:
+    """With scripts off the 原因 select is not required in the browser: the server refuses it."""
+    with serving(sweep.out) as site:
+        context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{site}/account?key={BLOCKED.key}")
+        form = page.locator("#decide-verdict")
+        form.get_by_label("结论").select_option(label="不合格")
+        form.get_by_label("审核人").fill(OFFICER)
+        form.get_by_label("备注").fill("主页无法打开")
+        with page.expect_navigation() as posted:
+            form.get_by_role("button", name="保存").click()
+        assert posted.value is not None and posted.value.status == 400
+        form = page.locator("#decide-verdict")
+        assert "请选择原因" in form.locator("#error").inner_text()
+        assert form.get_by_label("备注").input_value() == "主页无法打开"
+        assert form.get_by_label("审核人").input_value() == OFFICER
+        form.get_by_label("原因").select_option(value="unreachable")
+        form.get_by_role("button", name="保存").click()
+        page.wait_for_url("**saved=*")
+        assert "主页无法打开" in page.locator("#history tbody tr").first.inner_text()
+        context.close()
 
 
 def test_on_the_network_the_browser_needs_the_password(browser: Any, sweep: Sweep) -> None:
