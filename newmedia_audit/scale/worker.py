@@ -22,6 +22,7 @@ from procrastinate.worker import Worker
 from ..settings import load_settings
 from .queue import MAINTENANCE_QUEUE, PLATFORMS, ensure_schema, make_app, queue_of
 from .runtime import WorkerRuntime, open_runtime
+from .store import connect
 
 
 async def work(
@@ -100,6 +101,7 @@ async def work(
 async def run_worker(args: argparse.Namespace) -> None:
     settings = load_settings(args.config)
     platforms = list(dict.fromkeys(args.platform)) or list(PLATFORMS)
+    connect(args.database).close()  # a clear message now, not the pool's timeout 30 s later
     app = make_app(args.database)
     async with app.open_async():
         await ensure_schema(app, args.database)

@@ -57,3 +57,17 @@ def test_the_database_url_keeps_no_password_in_the_out_dir(tmp_path: Path) -> No
     remember(tmp_path, "postgresql://audit:s3cret@127.0.0.1:5432/audit", "s")
     assert "s3cret" not in (tmp_path / "database.json").read_text("utf-8")
     assert remembered(tmp_path) == ("postgresql://audit@127.0.0.1:5432/audit", "s")
+
+
+def test_a_worker_without_its_database_says_so_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    status = main(["worker", "--database", f"postgresql://audit:secret@127.0.0.1:{port}/audit", "--burst"])
+    err = capsys.readouterr().err
+    assert status == 1 and time.monotonic() - started < 10
+    assert "无法连接 PostgreSQL（postgresql://audit@127.0.0.1" in err and "secret" not in err
