@@ -206,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--browsers-dir", type=Path, default=Path("browsers"), help="登录状态目录 / login states"
     )
 
+    status = sub.add_parser(
+        "status",
+        help="多机部署：查看 PostgreSQL 上抽查的进度 / progress of sweeps on PostgreSQL",
+        description="查看 PostgreSQL 上抽查的进度：各平台完成数、队列、预计剩余时间、各访问进程、被拦截而暂停的出口。\n"
+        "Progress of the sweeps on PostgreSQL: per platform, the queue, time left, workers, paused egresses.",
+    )
+    status.add_argument(
+        "dir", nargs="?", type=_existing_dir, help="抽查输出目录（读取其 database.json）/ out dir"
+    )
+    status.add_argument("--database", metavar="URL", help="PostgreSQL 地址（显示全部抽查）/ database URL")
+    status.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+
     report = sub.add_parser(
         "report",
         help="按存储的抽查结果重新判定并输出报告（不访问）/ re-assess and re-render from the store",
@@ -355,6 +367,10 @@ def _run(args: argparse.Namespace) -> int:
         from .review.server import serve
 
         return serve(args.dir, host=args.host, port=args.port, password=args.password, config=args.config)
+    if args.command == "status":
+        from .scale.status import status_command
+
+        return status_command(args)
     if args.command == "worker":
         from .scale.worker import worker_command
 

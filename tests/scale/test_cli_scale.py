@@ -36,6 +36,39 @@ def test_sweep_on_postgres_then_report_from_it_and_a_worker_with_nothing_to_do(
     assert main(["worker", "--database", database, "--replay", str(corpus), "--burst", "--egress", "x"]) == 0
 
 
+def test_status_shows_a_sweep_s_progress_and_a_paused_egress(
+    database: str, tmp_path: Path, httpx_everywhere: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newmedia_audit.collect.politeness import Pace
+    from newmedia_audit.scale.politeness import PgSlot
+    from newmedia_audit.scale.store import PgStore
+
+    ledger, registry, corpus = generate(20, 5, tmp_path / "in")
+    out = tmp_path / "out"
+    common = ["--ledger", str(ledger), "--registry", str(registry), "--replay", str(corpus)]
+    assert main(["sweep", *common, "--as-of", "2022-06-20", "--out", str(out), "--database", database]) == 0
+    slot = PgSlot(
+        PgStore(database, ""), "weibo", "bj-1", Pace(delay=1.0, cooldown=600.0, breaker_threshold=1)
+    )
+    slot.reserve()
+    slot.record_wall()  # the breaker: Weibo waits on bj-1 for the cool-down
+    capsys.readouterr()
+
+    assert main(["status", str(out), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    (sweep,) = status["sweeps"]
+    assert sweep["done"] == sweep["accounts"] == 20 and sweep["hours_left"] == 0
+    assert sum(p["done"] for p in sweep["platforms"]) == 20 and sweep["recent"] == 20
+    assert sweep["jobs"].get("succeeded", 0) > 0 and not sweep["jobs"].get("todo")
+    (pace,) = [p for p in status["paces"] if p["egress"] == "bj-1"]
+    assert pace["platform"] == "weibo" and 590 < pace["paused_s"] <= 600
+
+    assert main(["status", "--database", database]) == 0
+    text = capsys.readouterr().out
+    assert "已完成 20/20" in text and "bj-1" in text and "微博" in text
+    assert main(["status", str(tmp_path / "in")]) == 2  # not a PostgreSQL sweep's out dir
+
+
 def test_no_work_without_a_database_is_a_usage_error(tmp_path: Path) -> None:
     ledger, registry, _ = generate(4, 3, tmp_path / "in")
     args = [
