@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -62,24 +63,23 @@ def _existing_file(value: str) -> Path:
     return path
 
 
-def _days(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"天数应为非负整数，收到「{value}」") from exc
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"天数应为非负整数，收到「{value}」")
-    return number
+def _whole_number(minimum: int, expected: str) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum`` (``expected`` names it in the message)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"{expected}，收到「{value}」")
+        return number
+
+    return parse
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"应为正整数，收到「{value}」") from exc
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数，收到「{value}」")
-    return number
+_days = _whole_number(0, "天数应为非负整数")
+_positive_int = _whole_number(1, "应为正整数")
 
 
 def _existing_dir(value: str) -> Path:
