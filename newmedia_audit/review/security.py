@@ -9,6 +9,10 @@
   decide anything.
 - Every response carries a Content-Security-Policy that allows the page's own
   style and script (by hash) and images from itself, nothing else.
+- Served over TLS (``--certfile``/``--keyfile``), every cookie is marked
+  ``Secure`` and every response carries Strict-Transport-Security; over plain
+  HTTP neither (a browser ignores HSTS there, and a Secure cookie would not
+  come back).
 """
 
 from __future__ import annotations
@@ -30,6 +34,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 MAX_FORM_BYTES = 64 * 1024
 REALM = "newmedia-audit review"
+# One day, without includeSubDomains: HSTS binds every port of the host name, and the
+# review page is a short-lived tool on one port of an office computer.
+HSTS = b"max-age=86400"
+
+
+def secure_cookie(value: bytes) -> bytes:
+    """A Set-Cookie header value with the Secure attribute (unchanged when it has one)."""
+    attributes = {part.strip().lower() for part in value.split(b";")[1:]}
+    return value if b"secure" in attributes else value + b"; Secure"
 
 
 def csp_hash(text: str) -> str:
@@ -92,25 +105,29 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        tls = scope.get("scheme") == "https"
+        ours = [*self.headers, (b"strict-transport-security", HSTS)] if tls else self.headers
         if self.password is not None:
             if not password_matches(headers.get("authorization", ""), self.password):
-                await self._refuse(send, 401, "需要登录：请输入复核页面的密码。")
+                await self._refuse(send, 401, "需要登录：请输入复核页面的密码。", ours)
                 return
         elif host_name(headers.get("host", "")) not in LOOPBACK_NAMES:
-            await self._refuse(send, 403, "本机复核页面只接受 127.0.0.1 或 localhost 访问。")
+            await self._refuse(send, 403, "本机复核页面只接受 127.0.0.1 或 localhost 访问。", ours)
             return
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                message["headers"] = list(message.get("headers", [])) + extra
+                given = list(message.get("headers", []))
+                if tls:
+                    given = [(k, secure_cookie(v) if k.lower() == b"set-cookie" else v) for k, v in given]
+                present = {k.lower() for k, _ in given}
+                message["headers"] = given + [(k, v) for k, v in ours if k not in present]
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
-    async def _refuse(self, send: Send, status: int, text: str) -> None:
-        headers = [(b"content-type", b"text/plain; charset=utf-8"), *self.headers]
+    async def _refuse(self, send: Send, status: int, text: str, ours: list[tuple[bytes, bytes]]) -> None:
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), *ours]
         if status == 401:
             headers.append((b"www-authenticate", f'Basic realm="{REALM}", charset="UTF-8"'.encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
