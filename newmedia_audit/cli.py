@@ -288,6 +288,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="访问密码；非本机地址必填，也可用环境变量 NEWMEDIA_AUDIT_REVIEW_PASSWORD / password",
     )
     review.add_argument("--config", type=_existing_file, help="规则 TOML（重新生成报告用）/ rules file")
+    review.add_argument(
+        "--certfile",
+        type=Path,
+        help="HTTPS 证书（PEM），与 --keyfile 一起给出即改用 HTTPS / TLS certificate (PEM)",
+    )
+    review.add_argument(
+        "--keyfile", type=Path, help="HTTPS 私钥（PEM，不带口令）/ TLS private key (PEM, unencrypted)"
+    )
 
     def positive(value: str) -> int:
         if not value.isdigit() or int(value) < 1:
@@ -366,7 +374,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "review":
         from .review.server import serve
 
-        return serve(args.dir, host=args.host, port=args.port, password=args.password, config=args.config)
+        return serve(
+            args.dir,
+            host=args.host,
+            port=args.port,
+            password=args.password,
+            config=args.config,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+        )
     if args.command == "status":
         from .scale.status import status_command
 

@@ -9,6 +9,7 @@ import pytest
 
 from .server import serving
 from .sweep import Sweep, build_sweep
+from .tls import Certificate, have_openssl, self_signed
 
 
 @pytest.fixture
@@ -21,3 +22,11 @@ def site(sweep: Sweep) -> Iterator[str]:
     """The page over a fresh sweep, on a real uvicorn at 127.0.0.1."""
     with serving(sweep.out) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    """A self-signed certificate for 127.0.0.1 (skips the HTTPS tests without the openssl CLI)."""
+    if not have_openssl():
+        pytest.skip("no openssl command to make a test certificate")
+    return self_signed(tmp_path_factory.mktemp("tls"))

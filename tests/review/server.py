@@ -10,9 +10,15 @@ from newmedia_audit.review.app import create_app
 from newmedia_audit.review.server import running
 from newmedia_audit.review.state import ReviewOptions
 
+from .tls import Certificate
+
 
 @contextmanager
-def serving(out: Path, *, password: str | None = None, page_size: int = 50) -> Iterator[str]:
-    """Serve the review page over ``out`` on a free port; yield its base URL, stop at the end."""
-    with running(create_app(ReviewOptions(out_dir=out, password=password, page_size=page_size))) as base:
+def serving(
+    out: Path, *, password: str | None = None, page_size: int = 50, tls: Certificate | None = None
+) -> Iterator[str]:
+    """Serve the review page over ``out`` on a free port; yield its base URL, stop at the end.
+    With ``tls`` it is served over HTTPS with that certificate (the URL is https://)."""
+    app = create_app(ReviewOptions(out_dir=out, password=password, page_size=page_size))
+    with running(app, certfile=tls.cert if tls else None, keyfile=tls.key if tls else None) as base:
         yield base

@@ -26,9 +26,9 @@ def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Po
     )
     assert process.stdout is not None
     line = process.stdout.readline()
-    match = re.search(r"http://\S+:(\d+)/", line)
+    match = re.search(r"(https?)://\S+:(\d+)/", line)
     assert match, (line, process.stderr.read() if process.poll() is not None else "")
-    return process, f"http://127.0.0.1:{match.group(1)}"
+    return process, f"{match.group(1)}://127.0.0.1:{match.group(2)}"
 
 
 def _stop(process: subprocess.Popen[str]) -> int:
