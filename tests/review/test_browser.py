@@ -19,6 +19,7 @@ from newmedia_audit.settings import CHROMIUM_FLAGS
 from .server import serving
 from .sweep import BLOCKED, HIT_GOV, HIT_STATE, Sweep
 from .test_cli_review import _start, _stop
+from .tls import Certificate
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -227,3 +228,33 @@ def test_on_the_network_the_browser_needs_the_password(browser: Any, sweep: Swee
         officer.close()
     finally:
         assert _stop(process) == 0
+
+
+def test_over_https_an_officer_saves_a_decision(browser: Any, sweep: Sweep, certificate: Certificate) -> None:
+    with serving(sweep.out, password="x", tls=certificate) as site:
+        assert site.startswith("https://")
+        context = browser.new_context(
+            ignore_https_errors=True,
+            http_credentials={"username": "officer", "password": "x"},
+            locale="zh-CN",
+        )
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        response = page.goto(f"{site}/list/review")
+        assert response is not None and response.status == 200
+        assert response.headers["strict-transport-security"] == "max-age=86400"
+        assert page.locator("#list").get_by_role("link", name=BLOCKED.name, exact=True).count() >= 1
+        _open_account(page, site, BLOCKED.name, "review")
+        form = page.locator("#decide-verdict")
+        form.get_by_label("结论").select_option(label="合格")
+        form.get_by_label("审核人").fill(OFFICER)
+        form.get_by_label("备注").fill("经 HTTPS 复核")
+        form.get_by_role("button", name="保存").click()
+        page.wait_for_url("**saved=*")
+        assert "已保存" in page.locator("#flash").inner_text()
+        assert page.locator("#history tbody tr").count() == 1
+        cookies = {c["name"]: c for c in context.cookies(site)}
+        assert cookies["officer"]["secure"] and cookies["officer"]["httpOnly"]
+        assert all(url.startswith(site) for url in requests), requests
+        context.close()
