@@ -32,6 +32,7 @@ from .xlsx_attachments import attachment_formats, write_attachment
 from .xlsx_print import set_print
 from .xlsx_rows import EXCEL_CELL_LIMIT, BulkRowsSheet, fit_cell
 from .xlsx_strings import ListStringsWorkbook
+from .xlsx_zip import fast_deflate
 
 __all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "write_workbook", "write_xlsx"]
 
@@ -217,4 +218,5 @@ def write_workbook(
         for sheet in sheets:
             _write_sheet(wb, sheet, fmts, titles)
     finally:
-        wb.close()
+        with fast_deflate():
+            wb.close()
