@@ -116,8 +116,14 @@ _PLACEHOLDER = re.compile(r"\{(?:单位|地区|监测日期|账号数|账号清�
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
+# File systems count a name's bytes (255 on ext4): a long unit name in UTF-8 (3 bytes a Chinese
+# character, 4 an emoji) is cut on a character boundary, leaving room for "-NN.txt".
+_MAX_STEM_BYTES = 200
+
+
 def _file_stem(text: str) -> str:
-    stem = _UNSAFE_NAME.sub("_", text).strip(" ._-")[:80]  # no hidden or option-like names
+    stem = _UNSAFE_NAME.sub("_", text).strip(" ._-")  # no hidden or option-like names
+    stem = stem.encode("utf-8")[:_MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip(" ._-")
     return stem or "未填写单位"
 
 

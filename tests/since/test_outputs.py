@@ -125,6 +125,21 @@ def test_without_computed_warnings_no_warning_files_are_written(tmp_path: Path) 
     assert json.loads(paths["results.json"].read_text(encoding="utf-8"))["warnings"] is None
 
 
+def test_a_unit_name_too_long_for_a_file_name_still_gets_its_reminder(tmp_path: Path) -> None:
+    # 80 emoji are 320 bytes of UTF-8, past the 255 a file name may hold.
+    units = ["\U0001f600" * 80 + "局", "很长的单位名称" * 40]
+    accounts = [
+        _account(f"账号{i}", unit, district=d) for i, unit in enumerate(units) for d in ("市直", "嘉鱼县")
+    ]
+    warnings = [_risk(a, 12) for a in accounts]
+    verdicts = [Verdict(account=a, status=Status.ok, verdict=VerdictCode.passed) for a in accounts]
+    paths = write_reports(AuditResult(as_of=D, verdicts=verdicts, warnings=warnings), tmp_path, GENERATED_AT)
+    files = sorted(paths["reminders"].iterdir())
+    assert len(files) == 4 and all(len(f.name.encode("utf-8")) <= 255 for f in files)
+    texts = [f.read_text("utf-8") for f in files]
+    assert sum(units[0] in t for t in texts) == 2 and sum(units[1] in t for t in texts) == 2
+
+
 def test_template_placeholders_are_filled_once() -> None:
     template = "{单位}|{地区}|{监测日期}|{账号数}\n{账号清单}\n{未知}"
     odd = _account("名{单位}", "单位{账号数}")
