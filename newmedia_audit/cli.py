@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ConfigError, InputError, NewmediaAuditError, ReplayError
+from .models import VISITED_PLATFORMS
 
 EPILOG = """\
 示例 / examples:
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--platform",
         action="append",
         default=[],
-        choices=["wechat", "weibo", "douyin", "toutiao"],
+        choices=VISITED_PLATFORMS,
         help="只抽查该平台（可多次）/ only this platform (repeatable)",
     )
     sweep.add_argument(
@@ -191,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--platform",
         action="append",
         default=[],
-        choices=["wechat", "weibo", "douyin", "toutiao"],
+        choices=VISITED_PLATFORMS,
         help="只领取该平台的账号（可多次）/ only this platform (repeatable)",
     )
     worker.add_argument(
@@ -244,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="打开有界面的浏览器，登录后保存 Playwright 登录状态到 browsers/（不提交、不写入输出）。\n"
         "Open a headed browser; after you log in, save a storage state under browsers/ (never in outputs).",
     )
-    login.add_argument("platform", choices=["wechat", "weibo", "douyin", "toutiao"])
+    login.add_argument("platform", choices=VISITED_PLATFORMS)
     login.add_argument("--browsers-dir", type=Path, default=Path("browsers"))
 
     doctor = sub.add_parser(

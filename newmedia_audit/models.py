@@ -21,6 +21,10 @@ class Platform(StrEnum):
     toutiao = "toutiao"
 
 
+VISITED_PLATFORMS: tuple[str, ...] = tuple(p.value for p in Platform)
+"""The codes of the platforms the tool visits, in their usual order."""
+
+
 PLATFORM_LABELS: dict[str, str] = {
     "wechat": "微信",
     "weibo": "微博",

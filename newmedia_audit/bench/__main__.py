@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..models import Account
+from ..models import VISITED_PLATFORMS, Account
 from ..settings import Settings, load_settings
 from ..synth.corpus import generate, synthetic_accounts
 from .ceiling import PER_PLATFORM, ceiling, page_urls
@@ -252,7 +252,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         run_httpx = replayed_sweep(chosen, large[2], settings, out / "sweep-httpx", HTTPX_PLATFORMS, AS_OF)
         figures["httpx_sweep"] = {**run_httpx.figures(), "platforms": sorted(HTTPX_PLATFORMS)}
         _say(f"    {run_httpx.per_min:,.0f} accounts/min, {run_httpx.elapsed:.2f} s")
-        every = {"wechat", "weibo", "douyin", "toutiao"}
+        every = set(VISITED_PLATFORMS)
         run_all = replayed_sweep(large[3], large[2], settings, out / "sweep-httpx-all", every, AS_OF)
         figures["httpx_sweep_all_platforms"] = run_all.figures()
         _say(f"    all four platforms on httpx (for comparison): {run_all.per_min:,.0f} accounts/min")

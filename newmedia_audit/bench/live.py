@@ -43,7 +43,7 @@ from ..collect.base import Collector, Fetched
 from ..collect.replay import HarCorpus
 from ..collect.sweep import default_collectors, run_sweep
 from ..errors import ReplayError
-from ..models import Account
+from ..models import VISITED_PLATFORMS, Account
 from ..settings import Settings
 from ..store import Store
 from ..synth.platforms import Scenario, visit_trouble
@@ -227,7 +227,7 @@ class LocalCollector:
         return self.inner.parse(account_id, self._restored(responses), final=final)  # type: ignore[call-arg]
 
 
-PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")
+PLATFORMS = VISITED_PLATFORMS
 
 
 def live_settings(base: Settings) -> Settings:

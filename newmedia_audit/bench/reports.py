@@ -13,12 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 from pathlib import Path
 
-from ..models import Account, Filing, Observation, Post, Status
+from ..models import VISITED_PLATFORMS, Account, Filing, Observation, Post, Status
 from ..settings import Settings
 from .sweeps import fresh_dir
 
 CST_OFFSET = timedelta(hours=8)
-_PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")
+_PLATFORMS = VISITED_PLATFORMS
 _DISTRICTS = ("市直", "东湖区", "西山县", "南河县", "北岭市", "中原县", "青山区")
 # (status, weight): mostly ok; some gone, some unknown (review).
 _STATUSES = (

@@ -20,13 +20,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..models import VISITED_PLATFORMS
 from ..settings import Settings, load_settings
 from ..synth.corpus import synthetic_accounts, write_corpus
 from ..synth.platforms import Scenario, State, SynthPost
 from ..synth.tables import write_ledger, write_registry
 
 AS_OF = date(2022, 6, 20)
-PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")
+PLATFORMS = VISITED_PLATFORMS
 
 
 def later_scenarios(

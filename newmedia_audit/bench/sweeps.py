@@ -15,12 +15,12 @@ from datetime import date
 from pathlib import Path
 
 from ..collect.sweep import SweepStats, sweep
-from ..models import Account, AuditResult
+from ..models import VISITED_PLATFORMS, Account, AuditResult
 from ..settings import Settings
 from ..store import Store
 from .rss import TreeSampler
 
-PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")
+PLATFORMS = VISITED_PLATFORMS
 
 
 def path_settings(base: Settings, httpx_platforms: set[str]) -> Settings:

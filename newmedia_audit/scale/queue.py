@@ -21,11 +21,13 @@ from procrastinate import exceptions as pexc
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
+from ..models import VISITED_PLATFORMS
+
 VISIT_TASK = "newmedia_audit.visit"
 STALLED_TASK = "newmedia_audit.retry_stalled"
 MAINTENANCE_QUEUE = "newmedia-maintenance"
 STALL_CRON = "* * * * * */5"  # every 5 seconds (6th column: seconds)
-PLATFORMS = ("wechat", "weibo", "douyin", "toutiao")
+PLATFORMS = VISITED_PLATFORMS
 RETRY_OTHER_AFTER = 10.0  # seconds: a job that failed in our own code (disk full ...) is tried again
 
 
