@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -23,9 +26,30 @@ from newmedia_audit.scale.cluster import TempCluster, create_database, server_bi
 from newmedia_audit.scale.sweep import run_on_postgres
 from newmedia_audit.settings import ScaleSettings, Settings
 from newmedia_audit.store import Store
-from tests.reliability.conftest import AS_OF
+from tests.reliability.conftest import AS_OF, ROOT
 
 _numbers = itertools.count()
+
+# Worker processes in the tests: httpx everywhere (no browser), a quick heartbeat and stall timeout.
+WORKER_ENV = {
+    **{f"NEWMEDIA_AUDIT_{p}__USE_HTTPX": "true" for p in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO")},
+    "NEWMEDIA_AUDIT_SCALE__HEARTBEAT": "0.5",
+    "NEWMEDIA_AUDIT_SCALE__STALL_TIMEOUT": "2",
+}
+
+
+def worker_process(
+    args: list[str], env: Mapping[str, str], module: str = "newmedia_audit.cli"
+) -> subprocess.Popen[bytes]:
+    """``python -m module ARGS`` (the CLI's worker, or a test's variant of it) in its own session."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 @pytest.fixture(scope="session")

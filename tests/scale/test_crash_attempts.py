@@ -10,10 +10,7 @@ accounts are read normally and nothing committed is visited twice.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,16 +21,11 @@ from newmedia_audit.scale.store import PgStore
 from newmedia_audit.scale.sweep import sweep_id
 from newmedia_audit.settings import load_settings
 from newmedia_audit.store import Store
-from tests.reliability.conftest import ROOT, synthetic
-from tests.scale.conftest import SweepThread
+from tests.reliability.conftest import synthetic
+from tests.scale.conftest import WORKER_ENV, SweepThread, worker_process
 
 MAX_ATTEMPTS = 2
-ENV = {
-    **{f"NEWMEDIA_AUDIT_{p}__USE_HTTPX": "true" for p in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO")},
-    "NEWMEDIA_AUDIT_SCALE__HEARTBEAT": "0.5",
-    "NEWMEDIA_AUDIT_SCALE__STALL_TIMEOUT": "2",
-    "NEWMEDIA_AUDIT_SCALE__MAX_ATTEMPTS": str(MAX_ATTEMPTS),
-}
+ENV = {**WORKER_ENV, "NEWMEDIA_AUDIT_SCALE__MAX_ATTEMPTS": str(MAX_ATTEMPTS)}
 
 
 def test_an_account_that_keeps_killing_its_worker_ends_as_error(
@@ -49,32 +41,16 @@ def test_an_account_that_keeps_killing_its_worker_ends_as_error(
     waiter = SweepThread(database, accounts, store, settings, out)
     waiter.start()
     common = ["--database", database, "--replay", str(corpus), "--out", str(out), "--egress", "e"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **ENV)
     # The doomed account's platform on a worker of its own, one visit at a time: a crash also
     # interrupts whatever else its worker was visiting, which would count a try for those too.
-    steady = subprocess.Popen(
-        [sys.executable, "-m", "newmedia_audit.cli", "worker", *common]
-        + [arg for p in ("wechat", "weibo", "douyin") for arg in ("--platform", p)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    command = [sys.executable, "-m", "tests.scale.crashing_worker", doomed.account_id, "worker", *common]
-    command += ["--platform", "toutiao", "--concurrency", "1"]
+    others = [arg for p in ("wechat", "weibo", "douyin") for arg in ("--platform", p)]
+    steady = worker_process(["worker", *common, *others], ENV)
+    doomed_worker = [doomed.account_id, "worker", *common, "--platform", "toutiao", "--concurrency", "1"]
     deaths = 0
     deadline = time.monotonic() + 120
     while waiter.is_alive():
         assert time.monotonic() < deadline, "the sweep did not finish"
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        process = worker_process(doomed_worker, ENV, module="tests.scale.crashing_worker")
         while process.poll() is None and waiter.is_alive():
             time.sleep(0.1)
         if process.poll() is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,24 +20,16 @@ from newmedia_audit.scale.store import PgStore
 from newmedia_audit.scale.sweep import sweep_id
 from newmedia_audit.settings import load_settings
 from newmedia_audit.store import Store
-from tests.reliability.conftest import ROOT, run_sweep, synthetic, verdicts
-from tests.scale.conftest import SweepThread
+from tests.reliability.conftest import run_sweep, synthetic, verdicts
+from tests.scale.conftest import WORKER_ENV, SweepThread, worker_process
 
 N = 300
-ENV = {
-    **{f"NEWMEDIA_AUDIT_{p}__USE_HTTPX": "true" for p in ("WECHAT", "WEIBO", "DOUYIN", "TOUTIAO")},
-    "NEWMEDIA_AUDIT_SCALE__HEARTBEAT": "0.5",
-    "NEWMEDIA_AUDIT_SCALE__STALL_TIMEOUT": "2",
-}
+ENV = WORKER_ENV
 
 
 def worker(database: str, corpus: Path, out: Path, egress: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **ENV)
-    command = [sys.executable, "-m", "newmedia_audit.cli", "worker", "--database", database]
-    command += ["--replay", str(corpus), "--egress", egress, "--out", str(out), "--concurrency", "2"]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
+    args = ["worker", "--database", database, "--replay", str(corpus), "--egress", egress]
+    return worker_process([*args, "--out", str(out), "--concurrency", "2"], ENV)
 
 
 def test_a_worker_killed_mid_sweep_loses_and_repeats_nothing(
