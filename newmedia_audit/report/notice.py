@@ -136,9 +136,8 @@ def rectification_paragraph(result: AuditResult) -> str | None:
     return text
 
 
-def render_notice(result: AuditResult, summary: Summary | None = None, window_days: int = 14) -> str:
-    """notice.md as Markdown text."""
-    summary = summary or summarize(result)
+def overview_paragraphs(result: AuditResult, summary: Summary, window_days: int) -> list[str]:
+    """The overview's paragraphs in order: websites (when any), new media, rectification (when any)."""
     paragraphs: list[str] = []
     if result.websites:
         paragraphs.append(websites_paragraph(result, summary))
@@ -146,6 +145,13 @@ def render_notice(result: AuditResult, summary: Summary | None = None, window_da
     rect = rectification_paragraph(result)
     if rect is not None:
         paragraphs.append(rect)
+    return paragraphs
+
+
+def render_notice(result: AuditResult, summary: Summary | None = None, window_days: int = 14) -> str:
+    """notice.md as Markdown text."""
+    summary = summary or summarize(result)
+    paragraphs = overview_paragraphs(result, summary, window_days)
     numbered = [f"{SECTION_NUMBERS[i]}{p}" for i, p in enumerate(paragraphs)]
     header = (
         "# 一、总体情况\n\n"

@@ -26,7 +26,7 @@ from ..models import AuditResult
 from ..settings import NoticeSettings
 from .attachments import Attachment, Table, Titles
 from .labels import month_day
-from .notice import SECTION_NUMBERS, new_media_paragraph, rectification_paragraph, websites_paragraph
+from .notice import SECTION_NUMBERS, overview_paragraphs
 from .notice_problems import problem_sections
 from .summary import Summary
 
@@ -75,13 +75,7 @@ def _split_heading(paragraph: str) -> dict[str, str]:
 
 def overview_sections(result: AuditResult, summary: Summary, window_days: int) -> list[dict[str, str]]:
     """(二)(三)(四) of 一、总体情况, in notice.md's words (（一） is the office's, in the template)."""
-    paragraphs: list[str] = []
-    if result.websites:
-        paragraphs.append(websites_paragraph(result, summary))
-    paragraphs.append(new_media_paragraph(result, summary, window_days))
-    rect = rectification_paragraph(result)
-    if rect is not None:
-        paragraphs.append(rect)
+    paragraphs = overview_paragraphs(result, summary, window_days)
     sections = []
     for number, paragraph in zip(SECTION_NUMBERS, paragraphs, strict=False):
         section = _split_heading(paragraph)
