@@ -62,14 +62,15 @@ def websites_paragraph(result: AuditResult, summary: Summary) -> str:
     return text
 
 
-def _failing_by_reason(result: AuditResult) -> list[tuple[Reason, list[Verdict]]]:
+def failing_by_reason(result: AuditResult) -> dict[Reason, list[Verdict]]:
+    """Failing accounts under their primary reason, in ledger order (reasons in the notice's order)."""
     groups: dict[Reason, list[Verdict]] = {}
     for verdict in result.verdicts:
         if verdict.verdict == VerdictCode.failed:
             primary = primary_of(verdict)
             if primary is not None:
                 groups.setdefault(Reason(primary), []).append(verdict)
-    return [(reason, groups[reason]) for reason in NOTICE_REASON_ORDER if reason in groups]
+    return {reason: groups[reason] for reason in NOTICE_REASON_ORDER if reason in groups}
 
 
 def _reason_label(reason: Reason, province: str) -> str:
@@ -94,10 +95,10 @@ def new_media_paragraph(result: AuditResult, summary: Summary, window_days: int 
         f"其中合格{nm.passed}个（按照{INDICATORS}要求出现：安全、泄密事故等严重问题、内容不更新、"
         f"互动回应差即为一票否决），占比{percent_text(nm.rate)}%；"
     )
-    groups = _failing_by_reason(result)
+    groups = failing_by_reason(result)
     if nm.failed:
         details = []
-        for reason, verdicts in groups:
+        for reason, verdicts in groups.items():
             names = "、".join(account_mention(v) for v in verdicts)
             label = _reason_label(reason, result.province)
             if len(verdicts) == 1:

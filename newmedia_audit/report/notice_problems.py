@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import AuditResult, Reason, Verdict, VerdictCode
-from .labels import NOTICE_REASON_ORDER, primary_of
-from .notice import account_mention
+from ..models import AuditResult, Reason, Verdict
+from .notice import account_mention, failing_by_reason
 from .summary import website_band
 
 ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
@@ -61,17 +60,6 @@ def mentions(verdicts: Sequence[Verdict], limit: int) -> str:
     if len(verdicts) > 1:
         return f"{named}等{len(verdicts)}个账号"
     return named
-
-
-def failing_by_reason(result: AuditResult) -> dict[Reason, list[Verdict]]:
-    """Failing accounts under their primary reason, in ledger order."""
-    groups: dict[Reason, list[Verdict]] = {}
-    for verdict in result.verdicts:
-        if verdict.verdict == VerdictCode.failed:
-            primary = primary_of(verdict)
-            if primary is not None:
-                groups.setdefault(Reason(primary), []).append(verdict)
-    return {reason: groups[reason] for reason in NOTICE_REASON_ORDER if reason in groups}
 
 
 def new_media_problems(result: AuditResult, window_days: int = 14, limit: int = 1000) -> str:
