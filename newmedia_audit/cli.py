@@ -387,6 +387,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "status":
         from .scale.status import status_command
 
+        if args.dir is None and args.database is None:
+            raise UsageError("请给出抽查输出目录或 --database / give an out dir or --database")
         return status_command(args)
     if args.command == "worker":
         from .scale.worker import worker_command

@@ -17,6 +17,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import InputError
 from ..models import platform_label
 from .queue import VISIT_TASK
 from .store import connect
@@ -249,14 +250,8 @@ def status_command(args: Any) -> int:
     if args.dir is not None:
         found = remembered(args.dir)
         if found is None:
-            from ..errors import InputError
-
             raise InputError(f"{args.dir} 不是 PostgreSQL 抽查的输出目录（没有 database.json）")
         url, sweep = url or found[0], found[1]
-    if url is None:
-        from ..cli import UsageError
-
-        raise UsageError("请给出抽查输出目录或 --database / give an out dir or --database")
     status = read_status(url, sweep)
     if args.json:
         print(as_json(status))
