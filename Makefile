@@ -16,14 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian's chromium + a CJK font when missing; else Playwright's own browser if one is installed.
+# Debian's chromium and a CJK font, each when missing (a machine may have chromium but no
+# CJK font: pages would render Chinese as boxes); else Playwright's own browser if installed.
 browser:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
+	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian chromium and CJK fonts"; \
+	  echo "installing Debian $$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
-	else echo "no $(CHROMIUM) and no apt-get: falling back to Playwright's own browser if installed"; fi
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	else echo "missing $$missing and no apt-get: falling back to Playwright's own browser if installed"; fi
 
 # Debian's PostgreSQL server when missing (the national sweep's tests start a throwaway
 # cluster with it; `make demo` needs none). Without apt-get those tests are skipped.
