@@ -167,14 +167,14 @@ class WorkerRuntime:
     async def run_job(self, job: Any, sweep: str, key: str) -> str:
         """Visit one account of a sweep; returns what happened (the job's result)."""
         state = self._sweep(sweep)
-        if state.store.has_result(key):
-            return "done before"  # a retried job of a killed worker: never visited again
-        found = state.store.account(key)
-        if found is None:
+        job_row = state.store.job(key, PAUSED_META)
+        if job_row is None:
             return "unknown account"
-        account, walls, released = found
+        if job_row.done:
+            return "done before"  # a retried job of a killed worker: never visited again
+        account, walls, released = job_row.account, job_row.walls, job_row.released
         platform = account.platform
-        if platform in self._paused(state):
+        if isinstance(job_row.meta, dict) and platform in job_row.meta:
             return "paused"  # the drift alarm: the account stays pending for a rerun
         visitor = self._visitor(sweep, platform)
         # procrastinate counts every retry; wall requeues and SIGTERM releases are not failed tries.

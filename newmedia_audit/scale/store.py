@@ -15,6 +15,7 @@ import json
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS newmedia_politeness (
     phase DOUBLE PRECISION, walls_in_row INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (platform, egress));
 ALTER TABLE newmedia_politeness ADD COLUMN IF NOT EXISTS walls_total BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE newmedia_accounts ADD COLUMN IF NOT EXISTS released INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS newmedia_results_key ON newmedia_results (sweep, key);
 """
 _SCHEMA_LOCK = 7_241_017  # pg_advisory_xact_lock: workers starting together create the tables once
 
@@ -89,6 +91,17 @@ def migrate(conn: psycopg.Connection[Any]) -> None:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """What a job needs before its visit, read in one statement."""
+
+    account: Account
+    walls: int  # walls its visits met so far (requeues, not failed tries)
+    released: int  # visits given up at SIGTERM (not failed tries either)
+    done: bool  # a result is committed: a retried job of a killed worker visits nothing
+    meta: object  # the sweep's meta value asked for (JSON), None when unset
 
 
 class PgStore:
@@ -170,14 +183,25 @@ class PgStore:
             ).fetchall()
         return [Account.model_validate_json(r[0]) for r in rows]
 
-    def account(self, key: str) -> tuple[Account, int, int] | None:
-        """An account of the sweep, the walls its visits met so far and the visits released."""
+    def job(self, key: str, meta_key: str) -> JobRow | None:
+        """The account of a job with its counters, whether it is done, and one meta value."""
         with self._db() as db:
             row = db.execute(
-                "SELECT data, walls, released FROM newmedia_accounts WHERE sweep = %s AND key = %s",
-                (self.sweep, key),
+                "SELECT a.data, a.walls, a.released, "
+                "EXISTS (SELECT 1 FROM newmedia_results r WHERE r.sweep = a.sweep AND r.key = a.key), "
+                "(SELECT m.value FROM newmedia_meta m WHERE m.sweep = a.sweep AND m.key = %s) "
+                "FROM newmedia_accounts a WHERE a.sweep = %s AND a.key = %s",
+                (meta_key, self.sweep, key),
             ).fetchone()
-        return (Account.model_validate_json(row[0]), int(row[1]), int(row[2])) if row else None
+        if row is None:
+            return None
+        return JobRow(
+            account=Account.model_validate_json(row[0]),
+            walls=int(row[1]),
+            released=int(row[2]),
+            done=bool(row[3]),
+            meta=json.loads(row[4]) if row[4] else None,
+        )
 
     def add_wall(self, key: str) -> None:
         with self._db() as db:
@@ -191,13 +215,6 @@ class PgStore:
         with self._db() as db:
             rows = db.execute("SELECT key FROM newmedia_results WHERE sweep = %s", (self.sweep,)).fetchall()
         return {r[0] for r in rows}
-
-    def has_result(self, key: str) -> bool:
-        with self._db() as db:
-            row = db.execute(
-                "SELECT 1 FROM newmedia_results WHERE sweep = %s AND key = %s", (self.sweep, key)
-            ).fetchone()
-        return row is not None
 
     def pending(self, accounts: Iterable[Account]) -> list[Account]:
         done = self.finished_keys()

@@ -26,6 +26,40 @@ def test_a_result_committed_twice_is_kept_once_the_first_time(database: str) -> 
     store.close()
 
 
+def test_a_job_reads_its_account_counters_result_and_pause_in_one_row(database: str) -> None:
+    store = PgStore(database, "s1", worker="a")
+    assert store.job(ACCOUNT.key, "paused") is None  # not enqueued
+    store.upsert_accounts([ACCOUNT])
+    store.add_wall(ACCOUNT.key)
+    first = store.job(ACCOUNT.key, "paused")
+    assert first is not None
+    assert (first.account, first.walls, first.released, first.done, first.meta) == (
+        ACCOUNT,
+        1,
+        0,
+        False,
+        None,
+    )
+    store.set_meta("paused", '{"weibo": {"seen": 20}}')
+    store.finish_visit(
+        store.begin_visit(ACCOUNT), ACCOUNT, Observation(platform="weibo", account_id="123", status=Status.ok)
+    )
+    done = store.job(ACCOUNT.key, "paused")
+    assert done is not None and done.done and done.meta == {"weibo": {"seen": 20}}
+    assert PgStore(database, "s2").job(ACCOUNT.key, "paused") is None  # another sweep's account
+    store.close()
+
+
+def test_results_are_found_by_key_through_an_index(database: str) -> None:
+    """Each job asks whether its account already has a result: a scan would grow with the sweep."""
+    store = PgStore(database, "s1")
+    store.conn.execute("SET enable_seqscan = off")
+    query = "EXPLAIN SELECT 1 FROM newmedia_results WHERE sweep = 's1' AND key = 'k'"
+    plan = "\n".join(row[0] for row in store.conn.execute(query).fetchall())
+    assert "newmedia_results_key" in plan
+    store.close()
+
+
 def test_the_out_dirs_sqlite_mirror_holds_the_same_accounts_and_results(database: str, tmp_path) -> None:
     pg = PgStore(database, "s1")
     pg.upsert_accounts([ACCOUNT])
