@@ -3,7 +3,9 @@
 Debian's server binaries (``/usr/lib/postgresql/*/bin``) run from a
 temporary directory on a free port. PostgreSQL refuses to run as root, so
 as root the cluster belongs to the ``postgres`` user and its commands run
-through ``runuser``. Nothing outside the temporary directory is touched.
+through ``runuser``. Nothing outside the temporary directory is touched,
+except clusters left by a dead owner: a test run killed with SIGKILL cannot
+stop its cluster, so the next one does (``reap_orphans``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 SERVER_GLOB = "/usr/lib/postgresql/*/bin/initdb"
+PREFIX = "newmedia-pg-"
+OWNER = "owner.pid"  # the pid of the process that started the cluster
 
 
 def server_bin() -> Path | None:
@@ -37,14 +41,14 @@ def free_port() -> int:
 class TempCluster:
     """``with TempCluster() as cluster: cluster.url`` — a fresh server, stopped and removed on exit."""
 
-    def __init__(self, bin_dir: Path | None = None) -> None:
+    def __init__(self, bin_dir: Path | None = None, root: Path | None = None) -> None:
         found = bin_dir or server_bin()
         if found is None:
             raise RuntimeError(
                 "没有找到 PostgreSQL 服务器（/usr/lib/postgresql/*/bin）；请安装 Debian 的 postgresql 软件包。"
             )
         self.bin = found
-        self.root = Path(tempfile.mkdtemp(prefix="newmedia-pg-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix=PREFIX))
         self.data = self.root / "data"
         self.port = 0
         self.as_postgres = os.geteuid() == 0
@@ -61,6 +65,8 @@ class TempCluster:
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
     def start(self) -> TempCluster:
+        reap_orphans(self.bin)
+        (self.root / OWNER).write_text(str(os.getpid()), "ascii")
         if self.as_postgres:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
@@ -88,6 +94,37 @@ class TempCluster:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def reap_orphans(bin_dir: Path, parent: Path | None = None) -> list[Path]:
+    """Stop and remove the throwaway clusters whose owner process is gone; returns their folders.
+
+    Only folders this module made (prefix and owner file) are touched; a cluster
+    whose owner lives, or with no owner file, is left alone."""
+    reaped = []
+    for root in sorted(Path(parent or tempfile.gettempdir()).glob(PREFIX + "*")):
+        try:
+            owner = int((root / OWNER).read_text("ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        try:
+            TempCluster(bin_dir, root).stop()
+        except (OSError, subprocess.SubprocessError):
+            shutil.rmtree(root, ignore_errors=True)
+        reaped.append(root)
+    return reaped
 
 
 def create_database(url: str, name: str) -> str:
