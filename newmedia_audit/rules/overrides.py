@@ -2,17 +2,44 @@
 
 CSV columns (Chinese or English headers): platform 平台, account_id 账号ID,
 verdict 结论 (pass/fail, 合格/不合格), reason 原因 (a reason code or its
-Chinese label), note 备注. UTF-8 with or without BOM, else GB18030.
+Chinese label), note 备注, and the optional hit 线索. UTF-8 with or without
+BOM, else GB18030.
 
 Semantics, applied in file order to the account with the same platform and
 id (or name, for accounts without id):
 - ``fail`` + reason: the reason is added (for serious_error: the hits are confirmed).
 - ``pass`` + reason: that reason is dismissed (serious_error: the hits are marked dismissed).
 - ``pass`` without reason: the officer passes the account; every reason is dismissed.
+
+The hit column (线索) narrows a serious_error row to some of the account's
+lexicon hits; a row without it means all of them, as before the column existed.
+Its value is ``错误表述@帖子``: the wrong wording exactly as the hit shows it,
+then, after the first ``@``, the post's link, or its post id, or the sentence
+the hit quotes (what the page writes: ``word@link``, or ``word@post id`` for a
+post without a link). A hit is named by what it is, not by its place in a list,
+so the name survives a re-sweep that finds the hits in another order. Only the
+word may be given (no ``@``): then every hit of that word in the account is
+meant. Every occurrence of the word in one post is one hit to decide (the same
+error in the same post); naming the sentence instead of the post singles one
+out. Whitespace is ignored when comparing.
+- ``fail`` + serious_error + hit: that hit is confirmed (serious_error added).
+- ``pass`` + serious_error + hit: that hit is dismissed; the account keeps
+  serious_error while any of its hits stands confirmed or undecided (an
+  undecided hit fails the account, as without any row), and loses it once
+  every hit is dismissed.
+A row with a hit must have reason serious_error (else the row is an error,
+exit status 2). A well-formed row naming a hit the account does not have in
+this assessment is not an error: the post may have been deleted or corrected
+after the notice, or left the monitoring window, so an overrides file carried
+to the next sweep must keep working. Such a row is skipped with a warning on
+stderr naming the file, row, column and value, and changes nothing, so it
+cannot make an account pass: the account's actual hits stay undecided, and
+undecided hits fail it.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -28,6 +55,7 @@ _HEADERS = {
     "verdict": ("verdict", "结论", "判定", "结果", "复核结论"),
     "reason": ("reason", "原因", "不合格原因", "reason_code"),
     "note": ("note", "备注", "说明"),
+    "hit": ("hit", "线索", "表述错误线索", "lexicon_hit"),
 }
 _REQUIRED = ("platform", "account_id", "verdict")
 
@@ -51,6 +79,40 @@ _REASON_ALIASES = {
 }
 
 
+HIT_SEPARATOR = "@"
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def hit_ref(hit: LexiconHit) -> str:
+    """What an overrides row names a hit by: ``word@link`` (or ``word@post id``, ``word@sentence``)."""
+    where = hit.link or hit.post_id or hit.sentence
+    return f"{hit.word}{HIT_SEPARATOR}{where}" if where else hit.word
+
+
+def hit_matches(ref: str, hit: LexiconHit) -> bool:
+    """True when ``ref`` (a hit column's value) names ``hit``: same word, and the same
+    post link, post id or sentence when one is given. Whitespace does not count."""
+    word, _, where = ref.partition(HIT_SEPARATOR)
+    if _squash(word) != _squash(hit.word):
+        return False
+    if not where.strip():
+        return True
+    return _squash(where) in {_squash(hit.link), _squash(hit.post_id), _squash(hit.sentence)} - {""}
+
+
+def _hit_problem(ref: str) -> str:
+    """Why a hit column's value cannot name a hit ("" when it can)."""
+    word, separator, where = ref.partition(HIT_SEPARATOR)
+    if not word.strip():
+        return "线索应写作“错误表述@原文链接”（或帖子ID、所在句子），@ 前的错误表述不能为空"
+    if separator and not where.strip():
+        return "线索中 @ 后应为原文链接、帖子ID或所在句子；只填错误表述时不要写 @"
+    return ""
+
+
 class Override(BaseModel):
     """One row of the overrides file."""
 
@@ -59,8 +121,10 @@ class Override(BaseModel):
     verdict: VerdictCode
     reason: Reason | None = None
     note: str = ""
+    hit: str = ""  # names some of the account's lexicon hits (see hit_matches); "" = all of them
     file: str = ""
     row: int | None = None
+    hit_column: str = "hit"  # the hit column's header as the file writes it, for messages
 
     def matches(self, account: Account) -> bool:
         """True for the account this row decides (platform + id, or name when it has no id)."""
@@ -121,6 +185,7 @@ def parse_overrides(text: str, source: str) -> list[Override]:
         verdict_text, verdict_col = cell("verdict")
         reason_text, reason_col = cell("reason")
         note, _ = cell("note")
+        hit, hit_col = cell("hit")
         platform = parse_platform(platform_text)
         problems: list[InputError] = []
         if platform is None:
@@ -172,6 +237,20 @@ def parse_overrides(text: str, source: str) -> list[Override]:
                     value="",
                 )
             )
+        if hit:
+            problem = _hit_problem(hit)
+            if problem:
+                problems.append(InputError(problem, file=source, row=number, column=hit_col, value=hit))
+            elif reason is not Reason.serious_error and not any(p.column == reason_col for p in problems):
+                problems.append(
+                    InputError(
+                        "填写了线索的行，原因应为严重表述错误（serious_error）",
+                        file=source,
+                        row=number,
+                        column=reason_col,
+                        value=reason_text,
+                    )
+                )
         if problems:
             errors.extend(problems)
             continue
@@ -183,8 +262,10 @@ def parse_overrides(text: str, source: str) -> list[Override]:
                 verdict=verdict,
                 reason=reason,
                 note=note,
+                hit=hit,
                 file=source,
                 row=number,
+                hit_column=hit_col,
             )
         )
     if len(errors) == 1:
@@ -211,6 +292,24 @@ class OverrideOutcome(BaseModel):
     hits: list[LexiconHit]
     decided: bool = False  # an officer's row gave the verdict (pass, or fail with a reason)
     note: str = ""
+    # Rows naming a hit the account does not have now: skipped, with a warning on stderr.
+    unmatched: list[Override] = []
+
+
+def unmatched_hit_message(row: Override, account: Account) -> str:
+    """The warning for a row whose hit the account does not have (file, row, column, value)."""
+    where = InputError(
+        f"账号「{account.name}」本次没有这条表述错误线索（帖子可能已删除或修改，或已不在监测时间窗口内），该行未生效",
+        file=row.file,
+        row=row.row,
+        column=row.hit_column,
+        value=row.hit,
+    )
+    return where.render()
+
+
+def _warn(text: str) -> None:
+    print(f"提示 / warning: {text}", file=sys.stderr)
 
 
 def apply_overrides(
@@ -219,13 +318,36 @@ def apply_overrides(
     hits: list[LexiconHit],
     overrides: list[Override],
 ) -> OverrideOutcome:
-    """Apply the account's override rows, in file order, to its computed reasons and hits."""
+    """Apply the account's override rows, in file order, to its computed reasons and hits.
+
+    A row with a hit decides the hits it names (see the module's docstring); one
+    naming no hit of the account is skipped with a warning (``unmatched``).
+    """
     reasons = list(reasons)
     hits = [h.model_copy() for h in hits]
     decided = False
     notes: list[str] = []
+    unmatched: list[Override] = []
     for row in overrides:
         if not row.matches(account):
+            continue
+        if row.hit:
+            named = [i for i, h in enumerate(hits) if hit_matches(row.hit, h)]
+            if not named:
+                unmatched.append(row)
+                _warn(unmatched_hit_message(row, account))
+                continue
+            dismiss = row.verdict is VerdictCode.passed
+            for i in named:
+                hits[i] = hits[i].model_copy(update={"dismissed": dismiss})
+            if not dismiss:
+                if Reason.serious_error not in reasons:
+                    reasons.append(Reason.serious_error)
+                decided = True
+            elif all(h.dismissed for h in hits):
+                reasons = [r for r in reasons if r is not Reason.serious_error]
+            if row.note:
+                notes.append(row.note)
             continue
         if row.note:
             notes.append(row.note)
@@ -244,4 +366,6 @@ def apply_overrides(
             reasons = [r for r in reasons if r is not row.reason]
             if row.reason is Reason.serious_error:
                 hits = [h.model_copy(update={"dismissed": True}) for h in hits]
-    return OverrideOutcome(reasons=reasons, hits=hits, decided=decided, note="；".join(notes))
+    return OverrideOutcome(
+        reasons=reasons, hits=hits, decided=decided, note="；".join(notes), unmatched=unmatched
+    )
