@@ -285,6 +285,15 @@ def read_overrides(path: Path) -> list[Override]:
     return parse_overrides(read_text(Path(path)), str(path))
 
 
+def decides_hit(row: Override, hit: LexiconHit) -> bool:
+    """True when ``row`` (of the hit's account) confirms or dismisses ``hit``: a serious_error
+    row naming it or naming no hit, or a ``pass`` of the whole account. The last such row in
+    file order gives the hit's state: confirmed after ``fail``, dismissed after ``pass``."""
+    if row.hit:
+        return hit_matches(row.hit, hit)
+    return row.reason is Reason.serious_error or (row.verdict is VerdictCode.passed and row.reason is None)
+
+
 class OverrideOutcome(BaseModel):
     """An account's reasons and hits after its override rows."""
 
@@ -317,11 +326,14 @@ def apply_overrides(
     reasons: list[Reason],
     hits: list[LexiconHit],
     overrides: list[Override],
+    *,
+    warn: bool = True,
 ) -> OverrideOutcome:
     """Apply the account's override rows, in file order, to its computed reasons and hits.
 
     A row with a hit decides the hits it names (see the module's docstring); one
-    naming no hit of the account is skipped with a warning (``unmatched``).
+    naming no hit of the account is skipped (``unmatched``), with a warning on stderr
+    unless ``warn`` is false.
     """
     reasons = list(reasons)
     hits = [h.model_copy() for h in hits]
@@ -335,7 +347,8 @@ def apply_overrides(
             named = [i for i, h in enumerate(hits) if hit_matches(row.hit, h)]
             if not named:
                 unmatched.append(row)
-                _warn(unmatched_hit_message(row, account))
+                if warn:
+                    _warn(unmatched_hit_message(row, account))
                 continue
             dismiss = row.verdict is VerdictCode.passed
             for i in named:

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from newmedia_audit.errors import InputError, InputErrors
 from newmedia_audit.models import LexiconHit, Reason, VerdictCode
 from newmedia_audit.rules import assess
-from newmedia_audit.rules.overrides import apply_overrides, hit_ref, read_overrides
+from newmedia_audit.rules.overrides import apply_overrides, decides_hit, hit_ref, read_overrides
 from newmedia_audit.settings import Settings
 
 from .factories import D, account, days_before, filing, post, seen
@@ -290,3 +290,33 @@ def test_per_hit_decisions_follow_the_hit_not_its_position(tmp_path_factory, hit
     assert state == {hit_ref(h): c == "dismiss" for h, c in zip(hits, choices, strict=True)}
     assert (Reason.serious_error in outcome.reasons) == (not all(state.values()))
     assert outcome.unmatched == []
+
+
+account_rows = st.sampled_from(
+    (
+        "wechat,xnfb,pass,serious_error,,",
+        "wechat,xnfb,fail,serious_error,,",
+        "wechat,xnfb,pass,,,",
+        "wechat,xnfb,fail,unregistered,,",
+        "wechat,xnfb,pass,unregistered,,",
+    )
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(hit_sets, st.data())
+def test_the_last_row_deciding_a_hit_gives_its_state(tmp_path_factory, hits, data):
+    """decides_hit (what the review page shows per hit) agrees with apply_overrides."""
+    per_hit = st.builds(
+        lambda h, verdict: f"wechat,xnfb,{verdict},serious_error,,{hit_ref(h)}",
+        st.sampled_from(hits),
+        st.sampled_from(("pass", "fail")),
+    )
+    lines = data.draw(st.lists(st.one_of(per_hit, account_rows), max_size=8))
+    path = tmp_path_factory.mktemp("ov") / "overrides.csv"
+    path.write_text(HIT_HEADER + "".join(line + "\n" for line in lines), encoding="utf-8")
+    rows = read_overrides(path)
+    outcome = apply_overrides(account(), [Reason.serious_error], hits, rows, warn=False)
+    for hit, after in zip(hits, outcome.hits, strict=True):
+        deciding = [r for r in rows if decides_hit(r, hit)]
+        assert after.dismissed == bool(deciding and deciding[-1].verdict is VerdictCode.passed)
