@@ -6,27 +6,33 @@ decisions in the format ``rules/overrides.py`` reads, so
 ``newmedia-audit report OUTDIR --overrides OUTDIR/overrides.csv`` assesses
 exactly what the page shows. Rows come in decision order: an overrides file
 applies in file order, so the newest decision acts last.
+
+Wording hits are decided one by one (subject ``wording:<hit>``, the hit named as
+the overrides file's hit column names it, ``rules.overrides.hit_ref``) or all
+at once (subject ``wording``); a hit's state is the last decision that decides
+it, as in the overrides file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..collect.evidence import atomic_write
 from ..csvcells import neutralize_row
 from ..errors import OutputError
-from ..models import Account, Reason
-from ..rules.overrides import Override
+from ..models import Account, LexiconHit, Reason, VerdictCode
+from ..rules.overrides import Override, decides_hit, hit_ref
 from ..store import Decision, Store
 
 OVERRIDES_FILE = "overrides.csv"
 
 VERDICT = "verdict"
 WORDING = "wording"
+HIT_PREFIX = WORDING + ":"  # + the hit's name: a decision on one hit
 
 # Values of each subject; the last of each means "no officer decision" (an undo).
 VERDICT_VALUES = ("pass", "fail", "review")
@@ -36,9 +42,11 @@ CLEARED = frozenset({"review", "pending"})
 MAX_NOTE = 500
 MAX_OFFICER = 40
 
-# Extra columns after the five the overrides reader knows (it ignores unknown headers):
-# who decided and when, so the file alone is traceable too.
-CSV_HEADER = ("platform", "account_id", "verdict", "reason", "note", "officer", "decided_at")
+# The reader's columns, then two it ignores (unknown headers): who decided and when,
+# so the file alone is traceable too.
+CSV_HEADER = ("platform", "account_id", "verdict", "reason", "hit", "note", "officer", "decided_at")
+# The header before the hit column existed: a file of that shape is still the page's own.
+LEGACY_HEADER = ("platform", "account_id", "verdict", "reason", "note", "officer", "decided_at")
 
 
 class DecisionError(ValueError):
@@ -63,17 +71,20 @@ class OverrideRow:
     note: str = ""
     officer: str = ""
     decided_at: str = ""
+    hit: str = ""
 
-    def cells(self) -> list[str]:
-        return [
-            self.platform,
-            self.account_id,
-            self.verdict,
-            self.reason,
-            self.note,
-            self.officer,
-            self.decided_at,
-        ]
+    def cells(self, header: Sequence[str] = CSV_HEADER) -> list[str]:
+        return [str(getattr(self, name)) for name in header]
+
+
+def hit_subject(ref: str) -> str:
+    """The decision subject of one wording hit, named as the overrides file names it."""
+    return HIT_PREFIX + ref
+
+
+def subject_hit(subject: str) -> str | None:
+    """The hit a subject decides, or None for the account-level subjects."""
+    return subject.removeprefix(HIT_PREFIX) if subject.startswith(HIT_PREFIX) else None
 
 
 def override_id(account: Account) -> str:
@@ -90,11 +101,16 @@ def make_decision(
     reason: str = "",
     note: str = "",
     before: str = "",
+    hits: Sequence[LexiconHit] | None = None,
 ) -> Decision:
     """A validated decision on ``account``.
 
+    ``hits`` are the account's current lexicon hits: a decision on one hit must name
+    one of them (when given).
+
     Raises:
-        DecisionError: unknown subject or value, no officer, 不合格 without a reason code.
+        DecisionError: unknown subject or value, no officer, 不合格 without a reason code,
+            a hit the account does not have.
     """
     officer = " ".join(officer.split())
     note = note.strip()
@@ -113,9 +129,14 @@ def make_decision(
                 raise DecisionError("结论为不合格时请选择原因", "reason")
         else:
             reason = ""
-    elif subject == WORDING:
+    elif subject == WORDING or subject.startswith(HIT_PREFIX):
         if value not in WORDING_VALUES:
             raise DecisionError("表述错误线索只能确认、排除或撤销", "value")
+        ref = subject_hit(subject)
+        if ref is not None and (
+            not ref.strip() or (hits is not None and not any(hit_ref(h) == ref for h in hits))
+        ):
+            raise DecisionError("本账号当前没有这条表述错误线索，请刷新页面后重试")
         reason = ""
     else:
         raise DecisionError(f"未知的复核事项：{subject}")
@@ -136,11 +157,13 @@ def override_row(decision: Decision) -> OverrideRow | None:
     """The overrides line a decision in force stands for; None for an undo (no line).
 
     verdict pass -> ``pass`` with no reason (every reason dismissed); fail -> ``fail``
-    + reason; wording confirm -> ``fail,serious_error``; dismiss -> ``pass,serious_error``.
+    + reason; wording confirm -> ``fail,serious_error``; dismiss -> ``pass,serious_error``;
+    the same for one hit, with the hit column naming it.
     """
     if decision.value in CLEARED:
         return None
-    if decision.subject == WORDING:
+    hit = subject_hit(decision.subject) or ""
+    if decision.subject == WORDING or hit:
         verdict = "fail" if decision.value == "confirm" else "pass"
         reason = Reason.serious_error.value
     else:
@@ -154,7 +177,50 @@ def override_row(decision: Decision) -> OverrideRow | None:
         note=note,
         officer=decision.officer,
         decided_at=decision.decided_at,
+        hit=hit,
     )
+
+
+def as_override(decision: Decision) -> Override | None:
+    """The Override the overrides file's reader makes of a decision's line (None: an undo)."""
+    line = override_row(decision)
+    if line is None:
+        return None
+    return Override(
+        platform=line.platform,
+        account_id=line.account_id,
+        verdict=VerdictCode(line.verdict),
+        reason=Reason(line.reason) if line.reason else None,
+        note=line.note,
+        hit=line.hit,
+    )
+
+
+def hit_states(
+    account: Account,
+    hits: Sequence[LexiconHit],
+    in_force: Iterable[Decision],
+    base: Sequence[Override] = (),
+) -> list[tuple[str, Decision | None]]:
+    """Each hit's state as the next report will take it, and the page's decision behind it.
+
+    The state is "confirm", "dismiss" or "pending" (undecided): the last row that decides
+    the hit (``rules.overrides.decides_hit``) among the sweep's own overrides rows, then
+    the decisions in force in decision order, exactly as OUTDIR/overrides.csv lists them.
+    """
+    events: list[tuple[Override, Decision | None]] = [(r, None) for r in base if r.matches(account)]
+    for decision in sorted(in_force, key=lambda d: d.id):
+        row = as_override(decision)
+        if row is not None and row.matches(account):
+            events.append((row, decision))
+    states: list[tuple[str, Decision | None]] = []
+    for hit in hits:
+        state: tuple[str, Decision | None] = ("pending", None)
+        for row, decision in events:
+            if decides_hit(row, hit):
+                state = ("dismiss" if row.verdict is VerdictCode.passed else "confirm", decision)
+        states.append(state)
+    return states
 
 
 def base_row(row: Override) -> OverrideRow:
@@ -167,17 +233,24 @@ def base_row(row: Override) -> OverrideRow:
         note=row.note,
         officer="",
         decided_at="",
+        hit=row.hit,
     )
 
 
-def render_overrides(in_force: Sequence[Decision], base: Sequence[Override] = ()) -> bytes:
-    """The overrides file (UTF-8 with BOM): the sweep's rows, then the decisions in force by id."""
+def render_overrides(
+    in_force: Sequence[Decision], base: Sequence[Override] = (), header: Sequence[str] = CSV_HEADER
+) -> bytes:
+    """The overrides file (UTF-8 with BOM): the sweep's rows, then the decisions in force by id.
+
+    ``header`` LEGACY_HEADER renders the file as the page wrote it before the hit column
+    (to recognise such a file as the page's own; meaningless once a hit was decided).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(header)
     rows = [base_row(r) for r in base]
     rows += [r for d in sorted(in_force, key=lambda d: d.id) if (r := override_row(d)) is not None]
-    writer.writerows(neutralize_row(r.cells()) for r in rows)  # no formula reaches Excel
+    writer.writerows(neutralize_row(r.cells(header)) for r in rows)  # no formula reaches Excel
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -214,7 +287,7 @@ def record(
     return saved
 
 
-def in_force(decisions: Sequence[Decision]) -> dict[str, Decision]:
+def in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
     """The newest decision of each subject among one account's decisions (oldest first)."""
     current: dict[str, Decision] = {}
     for decision in decisions:

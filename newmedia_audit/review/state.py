@@ -23,7 +23,14 @@ from ..rules.overrides import Override, read_overrides
 from ..settings import load_settings
 from ..store import Decision, Store
 from . import index
-from .decisions import CLEARED, OVERRIDES_FILE, render_overrides, write_overrides
+from .decisions import (
+    CLEARED,
+    CSV_HEADER,
+    LEGACY_HEADER,
+    OVERRIDES_FILE,
+    render_overrides,
+    write_overrides,
+)
 from .lists import LISTS, counts, facets
 
 REPORTED_KEY = "review.reported_through"
@@ -93,8 +100,10 @@ class Review:
             base = None
         if not ours.exists():
             return base
-        expected = render_overrides(self.store.latest_decisions(), read_overrides(base) if base else [])
-        if ours.read_bytes() == expected:
+        decisions, rows = self.store.latest_decisions(), read_overrides(base) if base else []
+        # The page's own file, also as the page wrote it before the hit column existed.
+        expected = {render_overrides(decisions, rows, header) for header in (CSV_HEADER, LEGACY_HEADER)}
+        if ours.read_bytes() in expected:
             return base
         stamp = datetime.now().strftime("%Y%m%d%H%M%S")
         kept = ours.with_name(f"overrides.before-review-{stamp}.csv")

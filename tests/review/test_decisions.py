@@ -110,10 +110,10 @@ def test_undo_writes_no_row_and_rows_come_in_decision_order(tmp_path: Path) -> N
     store.add_decision(make_decision(UNSUPPORTED, VERDICT, "fail", officer="李四", reason="never_updated"))
     text = render_overrides(store.latest_decisions()).decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == "platform,account_id,verdict,reason,note,officer,decided_at"
-    assert [line.split(",")[:5] for line in lines[1:]] == [
-        ["wechat", "xajy", "pass", "", "人工核实（张三复核）"],
-        ["other:微信视频号", "咸宁发布视频号", "fail", "never_updated", "李四复核"],
+    assert lines[0] == "platform,account_id,verdict,reason,hit,note,officer,decided_at"
+    assert [line.split(",")[:6] for line in lines[1:]] == [
+        ["wechat", "xajy", "pass", "", "", "人工核实（张三复核）"],
+        ["other:微信视频号", "咸宁发布视频号", "fail", "never_updated", "", "李四复核"],
     ]
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newmedia_audit.review.decisions import OVERRIDES_FILE
+from newmedia_audit.review.decisions import (
+    CSV_HEADER,
+    LEGACY_HEADER,
+    OVERRIDES_FILE,
+    VERDICT,
+    make_decision,
+    render_overrides,
+)
 from newmedia_audit.review.state import Review, ReviewOptions
 from newmedia_audit.rules.overrides import read_overrides
+from newmedia_audit.store import Store
 
-from .sweep import build_sweep
+from .sweep import BLOCKED, build_sweep
 
 HAND_MADE = "平台,账号ID,结论,原因,备注\n微信,jyfb,合格,,电话核实\n"
 
@@ -46,3 +54,18 @@ def test_a_stray_file_in_outdir_is_renamed_not_lost(tmp_path: Path) -> None:
     (sweep.out / OVERRIDES_FILE).write_text(HAND_MADE, encoding="utf-8")
     assert _start(sweep.out) == []  # the sweep did not use it: it does not apply
     assert len(list(sweep.out.glob("overrides.before-review-*.csv"))) == 1
+
+
+def test_a_file_the_page_wrote_before_the_hit_column_is_still_its_own(tmp_path: Path) -> None:
+    """A page of an older version wrote overrides.csv without the hit column: no rename."""
+    sweep = build_sweep(tmp_path)
+    store = Store(sweep.out / "state.sqlite")
+    store.add_decision(make_decision(BLOCKED, VERDICT, "pass", officer="张三"))
+    legacy = render_overrides(store.latest_decisions(), header=LEGACY_HEADER)
+    store.close()
+    assert legacy.decode("utf-8-sig").startswith("platform,account_id,verdict,reason,note,officer")
+    (sweep.out / OVERRIDES_FILE).write_bytes(legacy)
+    assert _start(sweep.out) == [("xajy", "pass")]
+    assert list(sweep.out.glob("overrides.before-review-*.csv")) == []
+    header = (sweep.out / OVERRIDES_FILE).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == ",".join(CSV_HEADER)  # rewritten in the current shape
