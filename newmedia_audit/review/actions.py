@@ -13,6 +13,7 @@ each refusal keeps.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -23,10 +24,20 @@ from starlette.responses import RedirectResponse, Response
 
 from ..errors import NewmediaAuditError
 from ..models import Verdict
+from ..rules.overrides import hit_ref
 from ..store import Decision, StaleDecision
-from .decisions import VERDICT, DecisionError, in_force, make_decision, record, write_overrides
+from .decisions import (
+    VERDICT,
+    DecisionError,
+    hit_states,
+    in_force,
+    make_decision,
+    record,
+    subject_hit,
+    write_overrides,
+)
 from .evidence import evidence_response, resolve_evidence
-from .present import decision_text, reasons_text, verdict_label
+from .present import decision_text, hit_name, hit_state, hits_summary, reasons_text, verdict_label
 from .regenerate import regenerate_reports
 from .security import MAX_FORM_BYTES, csrf_ok, parse_form
 from .state import REPORTED_KEY
@@ -84,8 +95,19 @@ class Draft:
     error: str = ""
 
 
-def describe_before(subject: str, verdict: Verdict | None, current: Decision | None, province: str) -> str:
-    """What the account was, for the decision history: the verdict, or the hits' state."""
+def describe_before(
+    subject: str,
+    verdict: Verdict | None,
+    current: Decision | None,
+    province: str,
+    states: Sequence[str] = (),
+) -> str:
+    """What the account was, for the decision history: the verdict, or the hits' state.
+
+    ``states`` are the states of the verdict's hits (decisions.hit_states), in its order.
+    """
+    hits = verdict.hits if verdict else []
+    ref = subject_hit(subject)
     if subject == VERDICT:
         if verdict is None:
             text = "尚未判定"
@@ -93,9 +115,11 @@ def describe_before(subject: str, verdict: Verdict | None, current: Decision | N
             text = verdict_label(verdict.verdict)
             if verdict.reasons:
                 text += "：" + reasons_text([r.value for r in verdict.reasons], province)
+    elif ref is not None:
+        state = next((s for h, s in zip(hits, states, strict=False) if hit_ref(h) == ref), "pending")
+        text = f"线索{hit_name(ref)}：{hit_state(state)}"
     else:
-        hits = verdict.hits if verdict else []
-        text = f"线索 {len(hits)} 条，" + ("已排除" if hits and all(h.dismissed for h in hits) else "待确认")
+        text = f"线索 {len(hits)} 条，" + hits_summary(states)
     if current is not None:
         text += f"（人工：{decision_text(current, province)}）"
     return text
@@ -126,8 +150,11 @@ class Actions:
         except ValueError:
             return self.pages.account_page(request, key, status=400, error="表单不完整，请刷新页面后重试。")
         subject = form.get("subject", "")
-        current = in_force(review.store.decisions(key)).get(subject)
+        forced = in_force(review.store.decisions(key))
+        current = forced.get(subject)
         verdict = review.store.verdict(key)
+        hits = verdict.hits if verdict else []
+        states = [s for s, _ in hit_states(account, hits, forced.values(), review.base)]
         try:
             decision = make_decision(
                 account,
@@ -136,7 +163,8 @@ class Actions:
                 officer=form.get("officer", ""),
                 reason=form.get("reason", ""),
                 note=form.get("note", ""),
-                before=describe_before(subject, verdict, current, review.province),
+                before=describe_before(subject, verdict, current, review.province, states),
+                hits=hits,
             )
             saved = record(review.store, review.out_dir, decision, expected_last=base, base=review.base)
         except DecisionError as exc:

@@ -23,10 +23,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from ..models import Reason, is_supported
+from ..models import Account, LexiconHit, Reason, is_supported
+from ..rules.overrides import hit_ref
+from ..store import Decision
 from . import present
 from .actions import Actions
-from .decisions import VERDICT, WORDING
+from .decisions import VERDICT, WORDING, hit_states, hit_subject
 from .lists import LISTS, Filters, index_row, list_page
 from .security import MAX_FORM_BYTES, Guard, content_security_policy
 from .state import Review, ReviewOptions
@@ -93,6 +95,7 @@ class FormView:
     base: int
     error: str = ""
     invalid: str = ""  # the field at fault: marked aria-invalid and focused
+    form_id: str = ""  # the form's element id (the error summary links to it)
 
 
 def form_view(fresh: FormView, draft: Draft | None, subject: str) -> FormView:
@@ -107,7 +110,20 @@ def form_view(fresh: FormView, draft: Draft | None, subject: str) -> FormView:
         base=fresh.base if draft.base is None else draft.base,
         error=draft.error,
         invalid=draft.field,
+        form_id=fresh.form_id,
     )
+
+
+@dataclass(frozen=True)
+class HitView:
+    """One wording hit on the account page: the hit, its state, the decision behind it, its form."""
+
+    hit: LexiconHit
+    ref: str
+    subject: str
+    state: str  # confirm | dismiss | pending
+    decision: Decision | None
+    form: FormView
 
 
 class Pages:
@@ -152,7 +168,34 @@ class Pages:
         page = list_page(self.review.store.db, name, filters, self.review.options.page_size)
         page.districts, page.platforms, page.reasons = self.review.facets(name)
         decided = self.review.in_force_for(list({row["key"] for row in page.rows}))
-        return self.render("list.html", title=page.spec.title, tab=name, page=page, decided=decided)
+        states = self.hit_row_states(page.rows, decided) if name == "hits" else {}
+        return self.render(
+            "list.html", title=page.spec.title, tab=name, page=page, decided=decided, hit_states=states
+        )
+
+    def hit_row_states(
+        self, rows: list[dict[str, Any]], decided: dict[str, list[Decision]]
+    ) -> dict[int, tuple[str, Decision | None]]:
+        """Each listed hit's own state and the decision behind it, by the row's seq."""
+        out: dict[int, tuple[str, Decision | None]] = {}
+        accounts: dict[str, Account | None] = {}
+        for row in rows:
+            key = row["key"]
+            if key not in accounts:
+                accounts[key] = self.review.store.account(key)
+            account = accounts[key]
+            if account is None:
+                continue
+            hit = LexiconHit(
+                rule=row["rule"],
+                word=row["word"],
+                sentence=row["sentence"],
+                post_id=row["post_id"],
+                link=row["link"],
+            )
+            [state] = hit_states(account, [hit], decided.get(key, []), self.review.base)
+            out[row["seq"]] = state
+        return out
 
     async def account_view(self, request: Request) -> Response:
         key = request.query_params.get("key", "")
@@ -177,7 +220,6 @@ class Pages:
         decisions = store.decisions(key)
         current = {d.subject: d for d in decisions}
         verdict_decision = current.get("verdict")
-        wording = current.get("wording")
         evidence = observation.evidence if observation else []
         files = [p for p in evidence if not any(q.startswith(p + "/") for q in evidence)]
         links = [(p.rsplit("/", 1)[-1], url) for p in files if (url := present.evidence_url(p))]
@@ -190,10 +232,26 @@ class Pages:
         saved = request.query_params.get("saved", "")
         base = decisions[-1].id if decisions else 0
         officer = officer_of(request)
-        shown = {VERDICT, WORDING} if verdict and verdict.hits else {VERDICT}
+        hits = verdict.hits if verdict else []
+        states = hit_states(account, hits, current.values(), review.base)
+        refs = [hit_ref(h) for h in hits]
+        shown = {VERDICT, WORDING, *(hit_subject(r) for r in refs)} if hits else {VERDICT}
         beside = draft if draft is not None and draft.subject in shown else None
         if draft is not None and beside is None:
             error = draft.error  # no such form on the page: the error goes on top
+        hit_views = [
+            HitView(
+                hit=hit,
+                ref=ref,
+                subject=hit_subject(ref),
+                state=state,
+                decision=decision,
+                form=form_view(
+                    FormView("", "", officer, "", base, form_id=f"decide-hit-{n}"), beside, hit_subject(ref)
+                ),
+            )
+            for n, (hit, ref, (state, decision)) in enumerate(zip(hits, refs, states, strict=True))
+        ]
         forms = {
             VERDICT: form_view(
                 FormView(
@@ -202,12 +260,17 @@ class Pages:
                     officer=officer,
                     note="",
                     base=base,
+                    form_id="decide-verdict",
                 ),
                 beside,
                 VERDICT,
             ),
-            WORDING: form_view(FormView("", "", officer, "", base), beside, WORDING),
+            WORDING: form_view(
+                FormView("", "", officer, "", base, form_id="decide-wording"), beside, WORDING
+            ),
         }
+        # Every refused form on the page, for the summary on top (a hit's form once).
+        refused = [f for f in [*forms.values(), *(v.form for v in hit_views)] if f.error]
         return self.render(
             "account.html",
             status_code=status,
@@ -220,7 +283,9 @@ class Pages:
             row=index_row(store.db, key),
             decisions=decisions,
             forms=forms,
-            wording_state=_wording_state(wording, verdict),
+            refused=refused[:1],
+            hit_views=hit_views,
+            wording_state=present.hits_summary(v.state for v in hit_views),
             reason_codes=[r.value for r in Reason],
             files=links,
             screenshots=screenshots,
@@ -228,14 +293,6 @@ class Pages:
             message=f"已保存（第 {saved} 号复核结论）。" if saved.isdigit() else "",
             error=error,
         )
-
-
-def _wording_state(decision: Any, verdict: Any) -> str:
-    if decision is not None and decision.value != "pending":
-        return "已确认" if decision.value == "confirm" else "已排除"
-    if verdict is not None and verdict.hits and all(h.dismissed for h in verdict.hits):
-        return "已排除"
-    return "待确认"
 
 
 def create_app(options: ReviewOptions, review: Review | None = None) -> Starlette:

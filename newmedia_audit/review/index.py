@@ -18,10 +18,12 @@ from typing import Any
 
 from ..bulk import paused_gc
 from ..errors import InputError
+from ..models import LexiconHit
+from ..rules.overrides import hit_ref
 from ..rules.rectification import PreviousRow, read_previous
 from ..store import Store
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: review_hits.post_id and .ref (the hit as an overrides row names it)
 STAMP_KEY = "review.index"
 
 _SCHEMA = """
@@ -41,7 +43,7 @@ CREATE TABLE review_hits (
     seq INTEGER PRIMARY KEY, key TEXT NOT NULL, n INTEGER NOT NULL, district TEXT NOT NULL,
     platform TEXT NOT NULL, unit TEXT NOT NULL, name TEXT NOT NULL, word TEXT NOT NULL,
     rule TEXT NOT NULL, correction TEXT NOT NULL, sentence TEXT NOT NULL, link TEXT NOT NULL,
-    dismissed INTEGER NOT NULL, search TEXT NOT NULL);
+    dismissed INTEGER NOT NULL, post_id TEXT NOT NULL, ref TEXT NOT NULL, search TEXT NOT NULL);
 CREATE INDEX review_hits_key ON review_hits(key);
 CREATE INDEX review_hits_district ON review_hits(district, seq);
 CREATE INDEX review_hits_platform ON review_hits(platform, seq);
@@ -51,7 +53,10 @@ ROW_COLUMNS = (
     "key, seq, district, platform, unit, name, account_id, live_name, status, verdict, "
     "primary_reason, reasons, review_reason, hits, unrectified, note, prev_verdict, prev_reasons"
 )
-HIT_COLUMNS = "seq, key, n, district, platform, unit, name, word, rule, correction, sentence, link, dismissed"
+HIT_COLUMNS = (
+    "seq, key, n, district, platform, unit, name, word, rule, correction, sentence, link, dismissed, "
+    "post_id, ref"
+)
 
 
 def stamp(store: Store, out_dir: Path) -> str:
@@ -145,6 +150,8 @@ def rebuild(store: Store, out_dir: Path) -> int:
                     hit.get("sentence", ""),
                     hit.get("link", ""),
                     1 if hit.get("dismissed") else 0,
+                    hit.get("post_id", ""),
+                    hit_ref(LexiconHit.model_validate(hit)),
                     _search_text(account["name"], account["unit"], hit["word"], hit.get("sentence", "")),
                 )
             )
@@ -153,7 +160,7 @@ def rebuild(store: Store, out_dir: Path) -> int:
             if statement.strip():
                 db.execute(statement)
         db.executemany(f"INSERT INTO review_rows VALUES ({', '.join('?' * 19)})", rows)
-        db.executemany(f"INSERT INTO review_hits VALUES ({', '.join('?' * 14)})", hits)
+        db.executemany(f"INSERT INTO review_hits VALUES ({', '.join('?' * 16)})", hits)
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (STAMP_KEY, current))
     return len(rows)
 

@@ -43,6 +43,15 @@ _DECIDED = (
     "SELECT key FROM decisions WHERE id IN (SELECT MAX(id) FROM decisions GROUP BY key, subject) "
     "AND value NOT IN ('review', 'pending')"
 )
+# A hit "已复核": a decision in force on it, on all the account's hits, or a verdict that
+# decides them (合格, or 不合格 for 严重表述错误), as decisions.hit_states reads them.
+_HIT_DECIDED = (
+    "EXISTS (SELECT 1 FROM decisions d WHERE d.id IN "
+    "(SELECT MAX(id) FROM decisions GROUP BY key, subject) "
+    "AND d.key = review_hits.key AND d.value NOT IN ('review', 'pending') "
+    "AND (d.subject IN ('wording', 'wording:' || review_hits.ref) "
+    "OR (d.subject = 'verdict' AND (d.value = 'pass' OR d.reason = 'serious_error'))))"
+)
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,9 @@ def _where(name: str, filters: Filters) -> tuple[str, list[Any]]:
     if filters.q:
         clauses.append("instr(search, ?) > 0")
         params.append(filters.q.lower())
-    if filters.state == "open":
+    if filters.state and name == "hits":
+        clauses.append(_HIT_DECIDED if filters.state == "done" else f"NOT {_HIT_DECIDED}")
+    elif filters.state == "open":
         clauses.append(f"key NOT IN ({_DECIDED})")
     elif filters.state == "done":
         clauses.append(f"key IN ({_DECIDED})")

@@ -23,6 +23,8 @@ __all__ = [
     "decision_text",
     "evidence_url",
     "highlight",
+    "hit_name",
+    "hit_state",
     "local_time",
     "platform_label",
     "reasons_text",
@@ -32,6 +34,9 @@ __all__ = [
 ]
 
 WORDING_LABELS = {"confirm": "确认线索", "dismiss": "排除线索", "pending": "撤销（线索待确认）"}
+HIT_LABELS = {"confirm": "确认线索", "dismiss": "排除线索", "pending": "撤销线索结论（待确认）"}
+HIT_PREFIX = "wording:"
+HIT_STATES = {"confirm": "已确认", "dismiss": "已排除", "pending": "待确认"}
 
 
 def reason_codes(reasons: str | Iterable[str]) -> list[str]:
@@ -82,10 +87,35 @@ def evidence_url(path: str) -> str | None:
     return "/" + quote("/".join(parts), safe="/._-~")
 
 
+def hit_name(ref: str) -> str:
+    """A hit as an overrides row names it (``word@post``), in the page's words: 「word」（post）."""
+    word, _, where = ref.partition("@")
+    return f"「{word}」" + (f"（{where}）" if where else "")
+
+
+def hit_state(state: str) -> str:
+    """A hit's state (decisions.hit_states) in the page's words."""
+    return HIT_STATES.get(state, state)
+
+
+def hits_summary(states: Iterable[str]) -> str:
+    """The state of an account's hits together: one word when they agree, else counts."""
+    counts = {s: 0 for s in HIT_STATES}
+    for state in states:
+        counts[state] = counts.get(state, 0) + 1
+    present = [s for s, n in counts.items() if n]
+    if len(present) == 1:
+        return hit_state(present[0])
+    return "，".join(f"{hit_state(s)} {n} 条" for s, n in counts.items() if n) or "无线索"
+
+
 def decision_text(decision: Decision, province: str) -> str:
-    """What a decision made the account, in the page's words."""
+    """What a decision made the account, in the page's words (a decision on one hit names it)."""
     if decision.subject == "wording":
         return WORDING_LABELS.get(decision.value, decision.value)
+    if decision.subject.startswith(HIT_PREFIX):
+        label = HIT_LABELS.get(decision.value, decision.value)
+        return label + hit_name(decision.subject.removeprefix(HIT_PREFIX))
     if decision.value == "fail":
         return f"不合格：{reasons_text([decision.reason], province)}"
     if decision.value == "review":

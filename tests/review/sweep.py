@@ -62,7 +62,11 @@ def _post(pid: str, when: datetime, text: str) -> Post:
     return Post(id=pid, published_at=when, text=text, link=f"https://m.weibo.cn/status/{pid}")
 
 
-def _observations() -> dict[str, Observation]:
+# With ``more_hits``: a second wording hit of HIT_GOV, in another post.
+MORE_HITS_POST = ("h3", "咸安区积极融入一带一路战略。")
+
+
+def _observations(more_hits: bool = False) -> dict[str, Observation]:
     def seen(a: Account, posts: list[Post], **extra: object) -> Observation:
         return Observation(
             platform=a.platform,
@@ -92,7 +96,11 @@ def _observations() -> dict[str, Observation]:
             [_post("h1", _at(18), f"热烈庆祝中华人民共合国成立{SCRIPT}周年。下一句。")],
             live_name=EVIL_NAME,
         ),
-        HIT_GOV.key: seen(HIT_GOV, [_post("h2", _at(17), "咸安区攻府召开常务会议。")]),
+        HIT_GOV.key: seen(
+            HIT_GOV,
+            [_post("h2", _at(17), "咸安区攻府召开常务会议。")]
+            + ([_post(MORE_HITS_POST[0], _at(16), MORE_HITS_POST[1])] if more_hits else []),
+        ),
         BLOCKED.key: unseen(BLOCKED, Status.blocked, "搜狗验证码拦截", "wall"),
         GONE.key: unseen(GONE, Status.not_found, "用户不存在"),
         SILENT.key: seen(SILENT, [_post("s1", _at(25, month=1), "春节值班安排")]),
@@ -142,11 +150,14 @@ def report(out: Path, overrides: Path | None = None) -> None:
     assert pipeline.report_command(args) == 0
 
 
-def build_sweep(root: Path, *, base_overrides: Path | None = None) -> Sweep:
-    """A finished sweep in ``root/out`` with its previous sweep in ``root/previous``."""
+def build_sweep(root: Path, *, base_overrides: Path | None = None, more_hits: bool = False) -> Sweep:
+    """A finished sweep in ``root/out`` with its previous sweep in ``root/previous``.
+
+    With ``more_hits`` HIT_GOV has two wording hits (攻府 in post h2, 一带一路战略 in h3).
+    """
     out = root / "out"
     previous = _previous(root / "previous")
-    observations = _observations()
+    observations = _observations(more_hits)
     _evidence(out, observations)
     store = Store(out / pipeline.STATE_FILE)
     try:
