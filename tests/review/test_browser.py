@@ -17,7 +17,7 @@ import pytest
 from newmedia_audit.settings import CHROMIUM_FLAGS
 
 from .server import serving
-from .sweep import BLOCKED, HIT_GOV, HIT_STATE, Sweep
+from .sweep import BLOCKED, HIT_GOV, HIT_STATE, Sweep, build_sweep
 from .test_cli_review import _start, _stop
 from .tls import Certificate
 
@@ -258,3 +258,63 @@ def test_over_https_an_officer_saves_a_decision(browser: Any, sweep: Sweep, cert
         assert cookies["officer"]["secure"] and cookies["officer"]["httpOnly"]
         assert all(url.startswith(site) for url in requests), requests
         context.close()
+
+
+def test_an_officer_confirms_one_hit_dismisses_another_and_the_report_cites_only_the_first(
+    browser: Any, tmp_path: Path
+) -> None:
+    sweep = build_sweep(tmp_path, more_hits=True)
+    with serving(sweep.out) as site:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        _open_account(page, site, HIT_GOV.name, "hits")
+        rows = page.locator("#hits tbody tr")
+        assert rows.count() == 2
+        assert [rows.nth(i).locator("mark").inner_text() for i in range(2)] == ["攻府", "一带一路战略"]
+
+        confirm = rows.nth(0).get_by_role("form")
+        confirm.get_by_label("审核人").fill(OFFICER)
+        confirm.get_by_label("备注").fill("确属错字")
+        confirm.get_by_role("button", name="确认").click()
+        page.wait_for_url("**saved=*")
+        rows = page.locator("#hits tbody tr")
+        assert rows.nth(0).locator(".hit-state").inner_text() == "已确认"
+        assert rows.nth(1).locator(".hit-state").inner_text() == "待确认"
+
+        dismiss = rows.nth(1).get_by_role("form")
+        assert dismiss.get_by_label("审核人").input_value() == OFFICER  # remembered
+        dismiss.get_by_role("button", name="排除").click()
+        page.wait_for_url("**saved=*")
+        rows = page.locator("#hits tbody tr")
+        assert [rows.nth(i).locator(".hit-state").inner_text() for i in range(2)] == ["已确认", "已排除"]
+        assert page.locator("#wording-state").inner_text() == "已确认 1 条，已排除 1 条"
+        history = page.locator("#history tbody tr")
+        assert history.count() == 2
+        assert "排除线索「一带一路战略」" in history.nth(0).inner_text()
+        assert "确认线索「攻府」" in history.nth(1).inner_text()
+
+        # The hits list shows each hit's own state.
+        page.goto(f"{site}/list/hits")
+        listed = page.locator(f'#list tr[data-key="{HIT_GOV.key}"] .hit-state')
+        assert [listed.nth(i).inner_text() for i in range(2)] == [
+            f"已确认 · {OFFICER}",
+            f"已排除 · {OFFICER}",
+        ]
+
+        page.goto(site + "/")
+        page.get_by_role("button", name="重新生成报告").first.click()
+        page.wait_for_url("**/?regenerated=1")
+
+        # The regenerated report.html, as an officer opens it: only the confirmed hit is cited.
+        report = context.new_page()
+        report.goto((sweep.out / "report.html").as_uri())
+        row = report.locator("tr", has_text=HIT_GOV.account_id)  # 新媒体明细, the one row with the id
+        assert row.count() == 1
+        text = row.inner_text()
+        assert "“攻府”（应为“政府”）" in text and "https://m.weibo.cn/status/h2" in text
+        assert "一带一路战略" not in text and "https://m.weibo.cn/status/h3" not in text
+        assert "一带一路战略" not in report.locator("body").inner_text()
+        context.close()
+    verdicts = (sweep.out / "verdicts.csv").read_text(encoding="utf-8-sig")
+    [line] = [line for line in verdicts.splitlines() if f",{HIT_GOV.account_id}," in line]
+    assert ",fail,serious_error,serious_error," in line
