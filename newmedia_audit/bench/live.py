@@ -32,7 +32,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..collect.base import Collector, Fetched
-from ..collect.replay import HarCorpus
+from ..collect.replay import HarCorpus, Key, request_key
 from ..collect.sweep import default_collectors, run_sweep
 from ..errors import ReplayError
 from ..models import VISITED_PLATFORMS, Account
@@ -57,11 +57,27 @@ class LatencyServer:
     """Serves a corpus over plain HTTP on 127.0.0.1 with a seeded latency per request.
 
     ``walls`` makes the first n requests to a host a wall (HTTP 429), each
-    noted in ``walled`` with the clock time it was answered.
+    noted in ``walled`` with the clock time it was answered. ``first_at`` and
+    ``last_at``: when the first request came in and the last answer went out.
+
+    ``log`` and ``visits`` (``visit_urls``): the server notes the visits in
+    ``log`` itself, for collectors in other processes: a request for an
+    account's URL while none of its requests is in flight starts a visit
+    (``log.started``), each answer to one is ``log.fetched``. Follow-up pages
+    and redirect targets are not the account's own URLs: they count in
+    ``last_at`` only.
     """
 
     def __init__(
-        self, corpus: HarCorpus, low: float, high: float, seed: int, walls: dict[str, int] | None = None
+        self,
+        corpus: HarCorpus,
+        low: float,
+        high: float,
+        seed: int,
+        walls: dict[str, int] | None = None,
+        *,
+        log: VisitLog | None = None,
+        visits: Mapping[Key, tuple[str, str]] | None = None,
     ) -> None:
         self.corpus = corpus
         self.low, self.high, self.seed = low, high, seed
@@ -70,6 +86,11 @@ class LatencyServer:
         self.requests = 0
         self.latency_total = 0.0
         self.per_host: dict[str, int] = {}
+        self.first_at: float | None = None
+        self.last_at: float | None = None
+        self.log = log
+        self.visits = dict(visits or {}) if log is not None else {}
+        self._in_flight: Counter[tuple[str, str]] = Counter()
         self._count = 0
         self._lock = threading.Lock()
         server = self
@@ -97,6 +118,25 @@ class LatencyServer:
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         original = to_original(handler.path)
+        visit = self._arrived(original)
+        try:
+            response = self._response(original)
+        finally:
+            self._answered(visit)  # before the answer is written: nothing of it can be read earlier
+        if response is None:
+            handler.close_connection = True  # a miss is a network error, as in replay
+            return
+        status, headers, body = response
+        handler.send_response(status)
+        for name, value in headers:
+            handler.send_header(name, value)
+        handler.send_header("content-length", str(len(body)))
+        handler.end_headers()
+        if body:
+            handler.wfile.write(body)
+
+    def _response(self, original: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """After the latency: status, headers and body of the answer, None for a miss."""
         delay = self.latency(original)
         time.sleep(delay)
         host = urlsplit(original).hostname or ""
@@ -108,25 +148,36 @@ class LatencyServer:
             if wall:
                 self.walled.append((host, time.monotonic()))
         if wall:
-            handler.send_response(429)
-            handler.send_header("content-length", "0")
-            handler.end_headers()
-            return
+            return 429, [], b""
         try:
             entry = self.corpus.next_entry("GET", original)
         except ReplayError:
-            handler.close_connection = True  # a miss is a network error, as in replay
-            return
-        body = entry.body
-        handler.send_response(entry.status)
-        for name, value in entry.headers:
-            if name not in _DROP_HEADERS:
-                handler.send_header(name, value)
+            return None
+        headers = [(name, value) for name, value in entry.headers if name not in _DROP_HEADERS]
         if location := entry.location():
-            handler.send_header("location", to_local(self.base, location))
-        handler.send_header("content-length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+            headers.append(("location", to_local(self.base, location)))
+        return entry.status, headers, entry.body
+
+    def _arrived(self, original: str) -> tuple[str, str] | None:
+        """Note the request; the visit it belongs to, when it is one of an account's own URLs."""
+        visit = self.visits.get(request_key("GET", original)) if self.visits else None
+        with self._lock:
+            now = time.monotonic()
+            if self.first_at is None:
+                self.first_at = now
+            if visit is not None and self.log is not None:
+                if not self._in_flight[visit]:
+                    self.log.started.setdefault(visit[0], []).append((visit[1], now))
+                self._in_flight[visit] += 1
+        return visit
+
+    def _answered(self, visit: tuple[str, str] | None) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self.last_at = now
+            if visit is not None and self.log is not None and self._in_flight[visit] > 0:
+                self._in_flight[visit] -= 1
+                self.log.fetched[visit] = now
 
     def __enter__(self) -> LatencyServer:
         self._thread.start()
@@ -154,7 +205,11 @@ def _from_local(base: str, url: str) -> str:
 
 
 class VisitLog:
-    """When each visit fetched: first URL asked for (inside the Slot) to the parse (just after)."""
+    """When each visit fetched: first URL asked for (inside the Slot) to the parse (just after).
+
+    Filled by ``LocalCollector`` in the sweeping process, or by ``LatencyServer`` (``visits``)
+    when the collectors run in other processes: then first request in to last answer out.
+    """
 
     def __init__(self) -> None:
         self.started: dict[str, list[tuple[str, float]]] = {}
@@ -225,6 +280,24 @@ class LocalCollector:
         if self.log is not None:
             self.log.fetched_now(str(self.platform), account_id)
         return self.inner.parse(account_id, self._restored(responses), final=final)  # type: ignore[call-arg]
+
+
+def visit_urls(
+    accounts: Sequence[Account], collectors: Mapping[str, Collector]
+) -> dict[Key, tuple[str, str]]:
+    """Each account's own URLs (``api_urls``, ``page_url``) by request identity -> (platform, account id).
+
+    ``LatencyServer``'s ``visits``: how it knows whose visit a request is.
+    """
+    visits: dict[Key, tuple[str, str]] = {}
+    for account in accounts:
+        collector = collectors.get(account.platform)
+        if collector is None:
+            continue
+        urls = [*collector.api_urls(account.account_id).values(), collector.page_url(account.account_id)]
+        for url in urls:
+            visits[request_key("GET", url)] = (str(account.platform), account.account_id)
+    return visits
 
 
 PLATFORMS = VISITED_PLATFORMS
