@@ -84,13 +84,35 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=user + host))
 
 
+SCHEMA_VERSION = 3  # raise it whenever SCHEMA changes
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT to_regclass('newmedia_schema') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return 0
+    found = conn.execute("SELECT max(version) FROM newmedia_schema").fetchone()
+    return int(found[0]) if found and found[0] is not None else 0
+
+
 def migrate(conn: psycopg.Connection[Any]) -> None:
-    """Create the tables when missing."""
+    """Create or upgrade the tables, once per schema version.
+
+    A current schema is left alone: its DDL would lock the tables in use (CREATE INDEX
+    IF NOT EXISTS takes a share lock even when the index exists), and a worker starting
+    beside busy ones deadlocked with their commits."""
+    if schema_version(conn) >= SCHEMA_VERSION:
+        return
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        if schema_version(conn) >= SCHEMA_VERSION:
+            return  # another worker migrated while this one waited
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute("CREATE TABLE IF NOT EXISTS newmedia_schema (version INTEGER NOT NULL)")
+        conn.execute("DELETE FROM newmedia_schema")
+        conn.execute("INSERT INTO newmedia_schema VALUES (%s)", (SCHEMA_VERSION,))
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,12 @@ async def work(
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop_requested.set)
     try:
-        await asyncio.wait(tasks)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        if not all(task.done() for task in tasks):
+            # One platform's worker failed (its database calls, say): stop the others too, so the
+            # process ends with the error and is restarted, instead of leaving that queue unserved.
+            stop_requested.set()
+            await asyncio.wait(tasks)
     except asyncio.CancelledError:
         stop_requested.set()  # running visits get the grace period, then are released
         await asyncio.wait(tasks)

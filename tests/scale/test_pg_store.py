@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import psycopg
+
 from newmedia_audit.collect.politeness import Pace
 from newmedia_audit.models import Account, Observation, Status
 from newmedia_audit.scale.politeness import PgSlot
@@ -124,4 +126,21 @@ def test_visits_in_flight_of_one_egress_are_capped_across_workers(database: str)
     b.drop_lease(1)
     assert a.try_lease() == 1
     a_store.close()  # a worker that dies drops its connection, and its leases with it
-    assert b.try_lease() == 0 and b.try_lease() == 1
+    deadline = time.monotonic() + 10  # once its server process has ended, which takes a moment
+    while (got := b.try_lease()) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert got == 0 and b.try_lease() == 1
+
+
+def test_a_store_opened_on_a_current_schema_locks_no_table(database: str, monkeypatch) -> None:
+    """Workers start beside busy ones: DDL on tables in use deadlocked with their commits."""
+    PgStore(database, "s").close()  # creates the schema
+    monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=3s")  # a wait for a lock fails the test
+    busy = psycopg.connect(database)
+    busy.execute("LOCK TABLE newmedia_results, newmedia_visits IN ACCESS EXCLUSIVE MODE")
+    try:
+        opened = PgStore(database, "s", worker="late")  # would wait for the lock (and time out)
+        opened.conn.close()
+    finally:
+        busy.rollback()
+        busy.close()
