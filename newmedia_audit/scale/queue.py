@@ -118,18 +118,58 @@ async def live_jobs(app: procrastinate.App, sweep: str) -> dict[str, str]:
     return {r["key"]: r["status"] for r in rows}
 
 
+async def has_live_jobs(app: procrastinate.App, sweep: str) -> bool:
+    """Whether a job of the sweep still waits or runs (the sweep's wait asks this every second:
+    listing 150,000 live jobs took about a second each time)."""
+    rows = await app.connector.execute_query_all_async(
+        "SELECT 1 AS live FROM procrastinate_jobs WHERE task_name = %(task)s "
+        "AND args->>'sweep' = %(sweep)s AND status IN ('todo', 'doing') LIMIT 1",
+        task=VISIT_TASK,
+        sweep=sweep,
+    )
+    return bool(rows)
+
+
+ENQUEUE_BATCH = 1_000  # jobs deferred in one statement
+
+
+def visit_job(sweep: str, account: Any) -> Job:
+    """The job of one account, as ``defer_async`` of the visit task configured for it makes it."""
+    return Job(
+        id=None,
+        queue=queue_of(account.platform),
+        lock=None,
+        queueing_lock=queueing_lock(sweep, account.key),
+        task_name=VISIT_TASK,
+        task_kwargs={"sweep": sweep, "key": account.key},
+    )
+
+
 async def enqueue(app: procrastinate.App, sweep: str, accounts: list[Any], finished: set[str]) -> int:
-    """One job per account without a result and without a live job; returns how many were deferred."""
+    """One job per account without a result and without a live job; returns how many were deferred.
+
+    Jobs are deferred a batch at a time (one at a time, 150,000 accounts took about 6 minutes).
+    A batch that meets a job queued meanwhile (another command enqueuing the same sweep) is
+    deferred one job at a time, skipping the ones already queued."""
     live = await live_jobs(app, sweep)
+    todo = [a for a in accounts if a.key not in finished and a.key not in live]
+    count = 0
+    for start in range(0, len(todo), ENQUEUE_BATCH):
+        batch = todo[start : start + ENQUEUE_BATCH]
+        try:
+            await app.job_manager.batch_defer_jobs_async([visit_job(sweep, a) for a in batch])
+        except pexc.AlreadyEnqueued:
+            count += await _enqueue_each(app, sweep, batch)
+        else:
+            count += len(batch)
+    return count
+
+
+async def _enqueue_each(app: procrastinate.App, sweep: str, accounts: list[Any]) -> int:
     count = 0
     for account in accounts:
-        if account.key in finished or account.key in live:
-            continue
-        deferrer = app.tasks[VISIT_TASK].configure(
-            queue=queue_of(account.platform), queueing_lock=queueing_lock(sweep, account.key)
-        )
         try:
-            await deferrer.defer_async(sweep=sweep, key=account.key)
+            await app.job_manager.defer_job_async(visit_job(sweep, account))
         except pexc.AlreadyEnqueued:
             continue
         count += 1

@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..models import Account
 from ..settings import ScaleSettings, Settings
 from ..store import Store
-from .queue import PLATFORMS, enqueue, ensure_schema, live_jobs, make_app
+from .queue import PLATFORMS, enqueue, ensure_schema, has_live_jobs, make_app
 from .runtime import PAUSED_META, open_runtime
 from .store import PgStore, mirror_into, redact
 from .worker import work
@@ -162,7 +162,7 @@ async def _wait(app: Any, pg: PgStore, sweep: str, poll: float, worker: asyncio.
     """Until no job of the sweep waits or runs; progress on stderr now and then."""
     shown = -1
     while True:
-        live = await live_jobs(app, sweep)
+        live = await has_live_jobs(app, sweep)
         total, finished = pg.counts()
         if finished != shown and (finished - shown >= 50 or not live):
             _say(f"进度 / progress: {finished}/{total}")
