@@ -304,11 +304,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         load["scale"] = load_average()
         _say("[scale] one politeness-bound sweep shared by 1, 2, 4 workers through PostgreSQL (issue 17)")
-        try:
-            figures["scale"] = scale_stage(out)
-            print_scale_figures(figures["scale"])
-        except RuntimeError as exc:  # no PostgreSQL server on this machine
-            _say(f"[scale] skipped: {exc}")
+        from ..scale.cluster import server_bin
+
+        if server_bin() is None:
+            _say("[scale] skipped: no PostgreSQL server on this machine (make bench installs it)")
+        else:
+            try:
+                figures["scale"] = scale_stage(out)
+                print_scale_figures(figures["scale"])
+            except RuntimeError as exc:  # a worker process that died: its log's end is in the message
+                _say(f"[scale] failed: {exc}")
 
     if "since" not in skip:
         load["since"] = load_average()

@@ -1,6 +1,6 @@
 """Workers sharing an egress against a local server with latency: one pace, one pause, one cap.
 
-Two in-process workers of the same egress sweep accounts served after
+Two worker processes of the same egress sweep accounts served after
 100-300 ms by a local server. Their visit starts keep the configured gap,
 their visits of a platform never overlap with concurrency 1, and a wall
 one of them meets pauses the platform for both for the cool-down.
