@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from newmedia_audit.cli import main
 from newmedia_audit.csvcells import FORMULA_STARTS, neutralize_cell, neutralize_row, restore_cell
-from newmedia_audit.models import Account, AuditResult, Status, Verdict, VerdictCode
+from newmedia_audit.models import Account, AuditResult, Reason, Status, Verdict, VerdictCode
 from newmedia_audit.report import write_reports
 from newmedia_audit.rules.textfile import csv_rows
 
@@ -160,9 +160,23 @@ def test_overrides_csv_of_the_review_page_is_neutralized_and_read_back_exact() -
     from newmedia_audit.review.decisions import render_overrides
     from newmedia_audit.rules.overrides import Override, parse_overrides
 
-    base = [Override(platform="other:快手", account_id="-2+3", verdict=VerdictCode.passed, note="=已核实")]
+    base = [
+        Override(platform="other:快手", account_id="-2+3", verdict=VerdictCode.passed, note="=已核实"),
+        Override(
+            platform="weibo",
+            account_id="1",
+            verdict=VerdictCode.passed,
+            reason=Reason.serious_error,
+            hit="=攻府@https://m.weibo.cn/status/1",
+        ),
+    ]
     data = render_overrides([], base)
-    _, row = _rows(data)
-    assert row[1] == "'-2+3" and row[4] == "'=已核实"
-    [read] = parse_overrides(data.decode("utf-8-sig"), "overrides.csv")
-    assert (read.account_id, read.note) == ("-2+3", "=已核实")
+    header, row, hit_row = _rows(data)
+    assert row[header.index("account_id")] == "'-2+3" and row[header.index("note")] == "'=已核实"
+    assert hit_row[header.index("hit")] == "'=攻府@https://m.weibo.cn/status/1"
+    read, read_hit = parse_overrides(data.decode("utf-8-sig"), "overrides.csv")
+    assert (read.account_id, read.note, read_hit.hit) == (
+        "-2+3",
+        "=已核实",
+        "=攻府@https://m.weibo.cn/status/1",
+    )
