@@ -1,9 +1,13 @@
 """report.html: one self-contained page (inline CSS and JS, no network).
 
-Every value is escaped with html.escape; the embedded JSON escapes "</" and
-"<!--" so no data can close its script element; a Content-Security-Policy
-allows only the page's own script (by hash), so even a slip in escaping could
-not run a post's <script>.
+The detail tables (up to one row per account) are embedded once as JSON and
+report.js renders them a page at a time, filtering and sorting over all rows:
+at 100,000 accounts a page of 100,000+ server-rendered rows did not finish
+opening in Chromium. The small tables (汇总, 趋势) are rendered here. Every
+value is escaped with html.escape or, in the tables report.js renders, set as
+text (textContent); the embedded JSON writes every "<" as "\\u003c", so no data
+can close its script element; a Content-Security-Policy allows only the page's
+own script (by hash), so even a slip in escaping could not run a post's <script>.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from datetime import datetime
 from html import escape
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
 
 from ..models import AuditResult
 from .labels import iso_local
@@ -32,7 +35,7 @@ from .tables import (
     summary_rows,
 )
 
-_PLACEHOLDER = re.compile(r"(__SCRIPT_HASH__|__TITLE__|__DATA__|__BODY__|__SCRIPT__)")
+_PLACEHOLDER = re.compile(r"(__SCRIPT_HASH__|__TITLE__|__DATA__|__TABLES__|__BODY__|__SCRIPT__)")
 
 SHEET_IDS: dict[str, str] = {
     "新媒体不合格清单": "t-failing",
@@ -52,9 +55,13 @@ def _asset(name: str) -> str:
 
 
 def embed_json(data: Any) -> str:
-    """JSON safe inside a <script> element: "</" -> "<\\/", "<!--" -> "\\u003c!--"."""
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    """JSON safe inside a <script> element: every "<" is written "\\u003c".
+
+    "<" only occurs inside JSON strings, where the escape means the same
+    character, so no data can close the element ("</script") or open a comment
+    ("<!--"), and no markup of the data appears in the page's text.
+    """
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _esc(value: Cell) -> str:
@@ -67,74 +74,35 @@ def _rate_text(value: float | None) -> str:
     return f"{value:.1f}".removesuffix(".0") + "%"
 
 
-def evidence_href(path: str) -> str | None:
-    """A relative link to an evidence folder, or None for an absolute or parent path.
-
-    Every ":" is percent-encoded, so no data can form a scheme (javascript:, file:).
-    """
-    parts = path.replace("\\", "/").split("/")
-    if not path or path.startswith(("/", "\\")) or ".." in parts:
-        return None
-    return quote(path.replace("\\", "/"), safe="/._-~")
-
-
-def _td(value: Cell, *, link: bool = False, rate: bool = False) -> str:
+def _td(value: Cell, *, rate: bool = False) -> str:
+    """A cell of the server-rendered tables (汇总)."""
     if rate:
         sort = "" if value is None else f' data-sort="{_esc(value)}"'
         return f'<td class="num"{sort}>{_rate_text(value)}</td>'  # type: ignore[arg-type]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f'<td class="num">{_esc(value)}</td>'
-    if link and isinstance(value, str):
-        href = evidence_href(value)
-        if href is not None:
-            return f'<td><a href="{escape(href, quote=True)}">{_esc(value)}</a></td>'
     css = _VERDICT_CSS.get(value) if isinstance(value, str) else None
-    return f"<td{css or ''}>{_esc(value)}</td>"
+    return f'<td class="{css}">{_esc(value)}</td>' if css else f"<td>{_esc(value)}</td>"
 
 
-_VERDICT_CSS = {"不合格": ' class="v-fail"', "待复核": ' class="v-review"'}
+_VERDICT_CSS = {"不合格": "v-fail", "待复核": "v-review"}
+"""Cells whose whole text is a verdict get its colour (in every table, as report.js does)."""
+
+PAGE_ROWS = 200
+"""Rows a page of a detail table shows; report.js renders them from the embedded data."""
 
 
-def _row(values: list[Cell], link_columns: frozenset[int]) -> str:
-    """A table row; plain text cells (most of them) without the general _td."""
-    cells = []
-    for i, value in enumerate(values):
-        if value.__class__ is str and i not in link_columns:
-            cells.append(f"<td{_VERDICT_CSS.get(value, '')}>{escape(value, quote=True)}</td>")  # type: ignore[arg-type]
-        else:
-            cells.append(_td(value, link=i in link_columns))
-    return "<tr>" + "".join(cells) + "</tr>"
-
-
-def _rows_html(rows: list[list[Cell]], link_columns: frozenset[int]) -> str:
-    """The rows of a table as ``_row`` writes them, built a column at a time.
-
-    One html.escape call over a column's text joined by NUL instead of one a
-    cell: at 100,000 accounts the per-cell calls were most of the page's time.
-    """
-    if len({len(row) for row in rows}) != 1 or not rows[0]:
-        return "".join(_row(row, link_columns) for row in rows)
-    columns = [
-        [_td(value, link=True) for value in column] if i in link_columns else _text_column(column)
-        for i, column in enumerate(zip(*rows, strict=True))
-    ]
-    return "".join(f"<tr>{''.join(cells)}</tr>" for cells in zip(*columns, strict=True))
-
-
-def _text_column(column: tuple[Cell, ...]) -> list[str]:
-    texts = [value if value.__class__ is str else "" for value in column]
-    joined = _NUL.join(texts)
-    if joined.count(_NUL) != len(texts) - 1:  # a cell holds a NUL itself: escape cell by cell
-        escaped = [escape(text, quote=True) for text in texts]
-    else:
-        escaped = escape(joined, quote=True).split(_NUL)
-    return [
-        f"<td{_VERDICT_CSS.get(value, '')}>{text}</td>" if value.__class__ is str else _td(value)  # type: ignore[arg-type]
-        for value, text in zip(column, escaped, strict=True)
-    ]
-
-
-_NUL = "\x00"
+def table_data(sheets: list[Sheet]) -> dict[str, Any]:
+    """What report.js renders the detail tables from: each table's rows, its evidence
+    columns, the verdict colours and the page size. Rows are the sheets' own lists,
+    dumped as they are (str / int / float / None)."""
+    return {
+        "page": PAGE_ROWS,
+        "verdicts": _VERDICT_CSS,
+        "tables": {
+            SHEET_IDS[s.name]: {"rows": s.rows, "links": sorted(s.link_columns)} for s in sheets if s.rows
+        },
+    }
 
 
 def _filter_box(table_id: str) -> str:
@@ -170,15 +138,17 @@ def summary_table(summary: Summary) -> str:
 
 
 def sheet_table(sheet: Sheet, table_id: str) -> str:
-    """A detail table with a filter box; an empty sheet prints a short note."""
+    """A detail table's frame (filter box, header, pager); report.js fills its rows from
+    the embedded data. An empty sheet prints a short note."""
     if not sheet.rows:
         return '<p class="empty">无</p>'
     head = "".join(f'<th data-col="{i}">{_esc(h)}</th>' for i, h in enumerate(sheet.headers))
-    body = _rows_html(sheet.rows, sheet.link_columns)
     return (
         _filter_box(table_id)
-        + f'<div class="wrap"><table class="data" id="{table_id}"><thead><tr>{head}</tr></thead>'
-        + f"<tbody>{body}</tbody></table></div>"
+        + f'<div class="wrap"><table class="data" id="{table_id}" data-rows="{table_id}">'
+        + f"<thead><tr>{head}</tr></thead><tbody></tbody></table></div>"
+        + f'<div class="pager" data-pager="{table_id}" hidden></div>'
+        + '<noscript><p class="empty">此表需启用 JavaScript 显示；完整数据见 report.xlsx。</p></noscript>'
     )
 
 
@@ -299,13 +269,13 @@ def render_html(
     script = _asset("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     data = results_dict(result, generated_at, summary)
+    sheets = sheets if sheets is not None else detail_sheets(result)
     replacements = {
         "__SCRIPT_HASH__": f"'sha256-{digest}'",
         "__TITLE__": escape(f"抽查报告 {result.as_of.isoformat()}"),
         "__DATA__": embed_json(data),
-        "__BODY__": _body(
-            result, summary, generated_at, sheets if sheets is not None else detail_sheets(result)
-        ),
+        "__TABLES__": embed_json(table_data(sheets)),
+        "__BODY__": _body(result, summary, generated_at, sheets),
         "__SCRIPT__": script,
     }
     # Split the template once, so no data can smuggle a placeholder into a later step.

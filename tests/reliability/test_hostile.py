@@ -115,7 +115,7 @@ def test_script_in_posts_and_names_is_escaped_in_report_html(swept: Path) -> Non
     assert "共合国" in page  # the lexicon hit is shown ...
     assert "<script>window.__pwned" not in page  # ... but never as markup
     assert "<img src=x" not in page
-    assert page.count("<script") == 2  # the page's own JSON block and script only
+    assert page.count("<script") == 3  # the page's own JSON blocks (results, tables) and script only
 
 
 def test_ids_made_to_be_paths_are_skipped_rows_and_touch_nothing(swept: Path) -> None:
