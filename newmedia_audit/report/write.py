@@ -24,7 +24,7 @@ from .results_json import render_results_json
 from .summary import summarize
 from .tables import detail_sheets
 from .verdicts_csv import render_verdicts_csv
-from .xlsx import write_workbook
+from .xlsx import sheet_widths, write_workbook
 from .xlsx_process import ChildWorkbook, os_error_behind
 
 REPORT_FILES = ("results.json", "verdicts.csv", "report.xlsx", "report.html", "notice.md", "notice.docx")
@@ -161,6 +161,7 @@ def write_reports(
         front = attachments(result, summary, titles, sheets)  # 附件1/附件2: the workbook and notice.docx
         if child is not None:
             child.send(summary, sheets, front, titles)
+            child.send_widths([sheet_widths(sheet) for sheet in sheets])
         _atomic(
             paths["results.json"], _write_bytes(render_results_json(result, moment, summary).encode("utf-8"))
         )

@@ -10,6 +10,7 @@ Cells longer than Excel's 32,767-character limit are cut with a marker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import xlsxwriter
@@ -34,7 +35,7 @@ from .xlsx_rows import EXCEL_CELL_LIMIT, BulkRowsSheet, fit_cell
 from .xlsx_strings import ListStringsWorkbook
 from .xlsx_zip import fast_deflate
 
-__all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "write_workbook", "write_xlsx"]
+__all__ = ["EXCEL_CELL_LIMIT", "fit_cell", "sheet_name", "sheet_widths", "write_workbook", "write_xlsx"]
 
 SHEET_NAME_LIMIT = 31
 MIN_WIDTH = 6
@@ -145,18 +146,36 @@ def _write_summary(
     ws.autofilter(1, 0, max(1, len(rows)), col - 1)
 
 
-def _write_sheet(
-    wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format], titles: Titles | None = None
-) -> None:
-    ws = wb.add_worksheet(sheet_name(sheet.name), worksheet_class=BulkRowsSheet)
-    assert isinstance(ws, BulkRowsSheet)
+def sheet_widths(sheet: Sheet) -> dict[int, int]:
+    """The widest cell of each column of a detail sheet (its header with room for the
+    filter button). Worked out apart from the writing, so the parent process can do it
+    while its child writes the workbook (xlsx_process.py)."""
     widths = _Widths()
-    ws.write_rows(0, [sheet.headers], fmts["header"])
     for c, header in enumerate(sheet.headers):
         widths.see(c, header, extra=2)  # room for the filter button
-    ws.write_rows(1, sheet.rows, newline_format=fmts["wrap"])
     for c, column in enumerate(zip(*sheet.rows, strict=True)):
         widths.see_column(c, list(column))
+    return widths.widths
+
+
+def _write_sheet_rows(wb: xlsxwriter.Workbook, sheet: Sheet, fmts: dict[str, Format]) -> BulkRowsSheet:
+    ws = wb.add_worksheet(sheet_name(sheet.name), worksheet_class=BulkRowsSheet)
+    assert isinstance(ws, BulkRowsSheet)
+    ws.write_rows(0, [sheet.headers], fmts["header"])
+    ws.write_rows(1, sheet.rows, newline_format=fmts["wrap"])
+    return ws
+
+
+def _finish_sheet(
+    ws: Worksheet,
+    sheet: Sheet,
+    column_widths: dict[int, int],
+    fmts: dict[str, Format],
+    titles: Titles | None = None,
+) -> None:
+    """Column widths, print setup, frozen header and filter of a detail sheet."""
+    widths = _Widths()
+    widths.widths = dict(column_widths)
     width = widths.apply(ws, fmts["wrap"])
     set_print(ws, width=width, title=_page_title(titles, sheet.name), repeat=(0, 0))
     ws.freeze_panes(1, 0)
@@ -192,12 +211,16 @@ def write_workbook(
     sheets: list[Sheet],
     front: list[Attachment] | None = None,
     titles: Titles | None = None,
+    widths: Callable[[], list[dict[int, int]]] | None = None,
 ) -> None:
     """report.xlsx from the figures and tables alone (picklable arguments, for a child process).
 
     Args:
         front: sheets printed first (附件1, 附件2); none when None.
         titles: the sweep's titles, for the page headers of the other sheets.
+        widths: gives ``sheet_widths`` of each sheet, called once every sheet's rows
+            are in (a child process reads them from its parent); None: worked out here.
+            Rows first, then widths and print setup: the file is the same either way.
     """
     wb = ListStringsWorkbook(str(path), WORKBOOK_OPTIONS)
     try:
@@ -215,8 +238,10 @@ def write_workbook(
             for attachment in front:
                 write_attachment(wb, attachment, front_fmts)
         _write_summary(wb, summary, fmts, titles)
-        for sheet in sheets:
-            _write_sheet(wb, sheet, fmts, titles)
+        written = [_write_sheet_rows(wb, sheet, fmts) for sheet in sheets]
+        column_widths = widths() if widths is not None else [sheet_widths(sheet) for sheet in sheets]
+        for ws, sheet, sheet_columns in zip(written, sheets, column_widths, strict=True):
+            _finish_sheet(ws, sheet, sheet_columns, fmts, titles)
     finally:
         with fast_deflate():
             wb.close()
