@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -86,9 +87,23 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
+# Links that change from one visit to the next: Sogou's result links to WeChat articles
+# (``weixin.sogou.com/link?...``) are issued per search and expire.
+_PASSING_LINK_HOSTS = ("weixin.sogou.com",)
+
+
+def lasting_link(link: str) -> str:
+    """The link when it names the post on the next sweep too, else ""."""
+    host = urlsplit(link).hostname or ""
+    return "" if host in _PASSING_LINK_HOSTS else link
+
+
 def hit_ref(hit: LexiconHit) -> str:
-    """What an overrides row names a hit by: ``word@link`` (or ``word@post id``, ``word@sentence``)."""
-    where = hit.link or hit.post_id or hit.sentence
+    """What an overrides row names a hit by: ``word@link`` (or ``word@post id``, ``word@sentence``).
+
+    A link that will not be the same on the next sweep (Sogou's) is passed over for the post
+    id or the sentence, so a decision carried to the next quarter still finds its hit."""
+    where = lasting_link(hit.link) or hit.post_id or hit.sentence
     return f"{hit.word}{HIT_SEPARATOR}{where}" if where else hit.word
 
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from newmedia_audit.errors import InputError, InputErrors
 from newmedia_audit.models import LexiconHit, Reason, VerdictCode
 from newmedia_audit.rules import assess
-from newmedia_audit.rules.overrides import apply_overrides, decides_hit, hit_ref, read_overrides
+from newmedia_audit.rules.overrides import apply_overrides, decides_hit, hit_matches, hit_ref, read_overrides
 from newmedia_audit.settings import Settings
 
 from .factories import D, account, days_before, filing, post, seen
@@ -320,3 +320,19 @@ def test_the_last_row_deciding_a_hit_gives_its_state(tmp_path_factory, hits, dat
     for hit, after in zip(hits, outcome.hits, strict=True):
         deciding = [r for r in rows if decides_hit(r, hit)]
         assert after.dismissed == bool(deciding and deciding[-1].verdict is VerdictCode.passed)
+
+
+def test_a_hit_is_named_by_its_sentence_when_its_link_is_sogous_passing_one() -> None:
+    """Sogou issues a new link to a WeChat article on every search: a decision named by it
+    would not find its hit on the next sweep."""
+    sogou = LexiconHit(
+        rule="国名错写",
+        word="中华人民共合国",
+        sentence="学习《中华人民共合国文物保护法》",
+        link="https://weixin.sogou.com/link?url=dn9a_-gY295K0Rci_xozVXfdMkSQTLW6&type=2",
+    )
+    assert hit_ref(sogou) == "中华人民共合国@学习《中华人民共合国文物保护法》"
+    next_sweep = sogou.model_copy(update={"link": "https://weixin.sogou.com/link?url=other&type=2"})
+    assert hit_matches(hit_ref(sogou), next_sweep)
+    article = sogou.model_copy(update={"link": "https://mp.weixin.qq.com/s/AbCdEf"})
+    assert hit_ref(article) == "中华人民共合国@https://mp.weixin.qq.com/s/AbCdEf"
