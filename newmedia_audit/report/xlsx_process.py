@@ -63,7 +63,9 @@ class ChildWorkbook:
     def __init__(self, path: Path) -> None:
         self._path = os.path.abspath(path)
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD_CODE],
+            # -P: no current folder on the import path, so a newmedia_audit folder where the
+            # command runs (another checkout, say) cannot stand in for this package.
+            [sys.executable, "-P", "-c", _CHILD_CODE],
             env=_child_environment(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

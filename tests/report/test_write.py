@@ -130,6 +130,18 @@ def test_workbook_written_by_a_child_process_is_the_same(result: AuditResult, tm
     assert not [p for p in (tmp_path / "child").iterdir() if p.name.startswith(".")]
 
 
+def test_the_child_imports_this_package_whatever_folder_it_runs_in(
+    result: AuditResult, tmp_path: Path, xlsx_in_child: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newmedia_audit folder where the command runs (another checkout) is not imported."""
+    decoy = tmp_path / "elsewhere" / "newmedia_audit"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy package was imported')\n")
+    monkeypatch.chdir(decoy.parent)
+    written = write_reports(result, tmp_path / "out", GENERATED_AT)
+    assert written["report.xlsx"].stat().st_size > 0
+
+
 def test_error_in_the_child_becomes_output_error(
     result: AuditResult, tmp_path: Path, xlsx_in_child: None
 ) -> None:
