@@ -41,6 +41,7 @@ class SweepStatus:
     platforms: list[PlatformProgress]
     jobs: dict[str, int]  # procrastinate status -> count (todo, doing, failed ...)
     recent: int  # results committed in the last RECENT_MINUTES
+    recent_s: float  # seconds those took: RECENT_MINUTES, or less when the first came later
     events: dict[str, dict[str, int]]  # platform -> kind (wall, fault, unrecognized) -> count
     paused: list[str]  # platforms paused by the drift alarm
 
@@ -50,9 +51,11 @@ class SweepStatus:
         left = self.accounts - self.done
         if left <= 0:
             return 0.0
-        if self.recent <= 0:
+        if self.recent <= 0 or self.recent_s <= 0:
             return None
-        return left / (self.recent / RECENT_MINUTES) / 60
+        # The pace over the time the recent results took (a sweep 2 minutes old has not
+        # worked for 10), so the estimate is right from the first minutes.
+        return left / (self.recent / self.recent_s) / 3600
 
 
 @dataclass
@@ -122,13 +125,13 @@ def read_status(url: str, sweep: str | None = None, *, heartbeat_window: float =
                         name,
                     )
                 }
-            recent = _rows(
+            recent, recent_s = _rows(
                 conn,
-                "SELECT count(*) FROM newmedia_results WHERE sweep = %s "
-                "AND committed_at > now() - make_interval(mins => %s)",
+                "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(committed_at))::float8, 0) "
+                "FROM newmedia_results WHERE sweep = %s AND committed_at > now() - make_interval(mins => %s)",
                 name,
                 RECENT_MINUTES,
-            )[0][0]
+            )[0]
             events: dict[str, dict[str, int]] = {}
             for platform, kind, count in _rows(
                 conn,
@@ -149,6 +152,7 @@ def read_status(url: str, sweep: str | None = None, *, heartbeat_window: float =
                     platforms=platforms,
                     jobs=jobs,
                     recent=int(recent),
+                    recent_s=float(recent_s),
                     events=events,
                     paused=paused,
                 )
@@ -195,6 +199,15 @@ def as_json(status: QueueStatus) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
+def duration_text(hours: float) -> str:
+    """约 40 分钟 / 约 5.5 小时 / 约 2.2 天: the unit a person would say."""
+    if hours < 1:
+        return f"约 {max(1, round(hours * 60))} 分钟"
+    if hours < 48:
+        return f"约 {hours:.1f} 小时"
+    return f"约 {hours / 24:.1f} 天"
+
+
 def render(status: QueueStatus, console: Console) -> None:
     """The snapshot as a few tables in Chinese."""
     if not status.sweeps:
@@ -202,7 +215,9 @@ def render(status: QueueStatus, console: Console) -> None:
         return
     for sweep in status.sweeps:
         left = sweep.hours_left
-        eta = "全部完成" if left == 0 else ("最近无进展" if left is None else f"预计剩余约 {left:.1f} 小时")
+        eta = (
+            "全部完成" if left == 0 else ("最近无进展" if left is None else f"预计剩余{duration_text(left)}")
+        )
         console.print(
             f"[bold]抽查 {sweep.sweep}[/bold]（{sweep.out_dir}）：已完成 {sweep.done}/{sweep.accounts}，"
             f"最近 {RECENT_MINUTES} 分钟 {sweep.recent} 个，{eta}"
