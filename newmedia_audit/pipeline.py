@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 
@@ -20,6 +21,9 @@ from .errors import InputError, InputErrors
 from .models import Account, AuditResult, Filing, Observation, Platform, SkippedRow, Status, WebsiteResult
 from .settings import Settings, load_settings
 from .store import Store
+
+if TYPE_CHECKING:
+    from .collect.visit import SweepStats
 
 CST = timezone(timedelta(hours=8))
 STATE_FILE = "state.sqlite"
@@ -277,7 +281,7 @@ def run_sweep_job(
                     progress=progress,
                     as_of=as_of,
                 )
-        _say(f"访问完成 / visits done: {stats}")
+        _say(visits_summary(stats))
         result = assess_and_report(
             store, inputs, settings, as_of, out_dir, previous=previous, overrides=overrides, since=since
         )
@@ -285,6 +289,23 @@ def run_sweep_job(
         return result, status
     finally:
         store.close()
+
+
+def visits_summary(stats: SweepStats) -> str:
+    """One line on what the sweep's visits did, for the officer running it."""
+    from .report.labels import status_label
+
+    seen = "、".join(f"{status_label(s)} {n}" for s, n in sorted(stats.statuses.items(), key=lambda i: -i[1]))
+    text = f"访问完成 / visits done：本次 {stats.visited} 个账号" + (f"（{seen}）" if seen else "")
+    if stats.skipped:
+        text += f"，此前已完成 {stats.skipped} 个"
+    text += (
+        f"；被拦截 {stats.walls} 次，网络故障 {stats.faults} 次，无法识别 {stats.unrecognized} 次，"
+        f"重试 {stats.retries} 次；用时 {stats.elapsed:.0f} 秒"
+    )
+    if stats.visited and stats.elapsed > 0:
+        text += f"（每分钟约 {stats.accounts_per_minute:.0f} 个）"
+    return text
 
 
 def sweep_command(args: argparse.Namespace) -> int:

@@ -90,3 +90,23 @@ def test_report_applies_overrides_without_visiting(swept: tuple[Path, list[str]]
 def test_report_on_a_dir_without_state_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 2
     assert "state.sqlite" in capsys.readouterr().err
+
+
+def test_the_visits_line_is_said_in_chinese_not_as_a_dataclass() -> None:
+    from newmedia_audit.collect.visit import SweepStats
+    from newmedia_audit.pipeline import visits_summary
+
+    stats = SweepStats(
+        visited=120,
+        statuses={"ok": 100, "blocked": 20},
+        walls=3,
+        faults=5,
+        retries=9,
+        elapsed=60.0,
+        skipped=7,
+    )
+    assert visits_summary(stats) == (
+        "访问完成 / visits done：本次 120 个账号（正常 100、访问受阻（登录/验证） 20），此前已完成 7 个；"
+        "被拦截 3 次，网络故障 5 次，无法识别 0 次，重试 9 次；用时 60 秒（每分钟约 120 个）"
+    )
+    assert "SweepStats" not in visits_summary(SweepStats())
