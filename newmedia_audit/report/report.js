@@ -36,6 +36,7 @@
       return null; // a lone surrogate
     }
   }
+  var LONG_TOKEN = /^[\x21-\x7e]{25,}$/; // one printable ASCII word of 25 characters or more
   function text(value) { return value === null || value === undefined ? "" : String(value); }
 
   // Rows of a table from the embedded data: cells rendered as text, never as markup.
@@ -56,13 +57,22 @@
             td.className = "num";
             td.textContent = shown;
           } else if (href !== null) {
+            // A short link: the folder's path (in the tooltip, verdicts.csv and report.xlsx)
+            // wrapped over several lines and made every row tall.
             var a = document.createElement("a");
             a.setAttribute("href", href);
-            a.textContent = shown;
+            a.setAttribute("title", shown);
+            a.textContent = "查看";
             td.appendChild(a);
           } else {
             td.textContent = shown;
-            if (Object.prototype.hasOwnProperty.call(data.verdicts, shown)) { td.className = data.verdicts[shown]; }
+            if (Object.prototype.hasOwnProperty.call(data.verdicts, shown)) {
+              td.className = data.verdicts[shown];
+            } else if (LONG_TOKEN.test(shown)) {
+              // A long id (a Douyin sec_uid) on one line, cut with an ellipsis; whole in the tooltip.
+              td.className = "token";
+              td.setAttribute("title", shown);
+            }
           }
           tr.appendChild(td);
         });

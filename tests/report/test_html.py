@@ -193,12 +193,39 @@ def test_evidence_links_are_relative_only(result: AuditResult, tmp_path: Path) -
         assert cells.count() == len(evidence)
         for i, (path, href) in enumerate(evidence.items()):
             cell = cells.nth(i)
-            assert cell.inner_text() == path
             links = cell.locator("a")
             if href is None:
                 assert links.count() == 0, path
+                assert cell.inner_text() == path  # shown, not linked
             else:
                 assert links.get_attribute("href") == href, path
+                assert (links.inner_text(), links.get_attribute("title")) == ("查看", path)
+
+
+@pytest.mark.browser
+def test_a_long_id_stays_on_one_line_whole_in_its_tooltip_and_found_by_the_filter(
+    result: AuditResult, tmp_path: Path
+) -> None:
+    sec_uid = "MS4wLjABAAAAh8ga3DbvRu1bQdK5kevS9S7TjXbdiPGnk_AaHyKs5MMgFO5C37"
+    headers = ["地区", "主办单位", "账号名称", "平台", "账号ID", "访问状态", "待复核原因", "证据"]
+    rows: list[list[Any]] = [
+        ["市直", "单位", "健康咸宁", "抖音", sec_uid, "", "", ""],
+        ["市直", "单位", "咸宁发布", "微博", "5086786805", "", "", ""],
+    ]
+    page_path = tmp_path / "report.html"
+    page_path.write_text(
+        render_html(result, GENERATED_AT, sheets=[Sheet("待复核", headers, rows, frozenset({7}))]),
+        encoding="utf-8",
+    )
+    with _opened(page_path) as (page, _):
+        long_id, short_id = (page.locator("#t-review tbody tr").nth(i).locator("td").nth(4) for i in (0, 1))
+        assert long_id.get_attribute("class") == "token" and long_id.get_attribute("title") == sec_uid
+        assert long_id.text_content() == sec_uid
+        height = long_id.evaluate("td => td.getBoundingClientRect().height")
+        assert height == short_id.evaluate("td => td.getBoundingClientRect().height")  # one line
+        assert short_id.get_attribute("class") is None
+        page.fill('input[data-filter="t-review"]', "PGnk_AaHy")
+        assert page.locator("#t-review tbody tr").count() == 1
 
 
 def _many_accounts(n: int) -> AuditResult:
