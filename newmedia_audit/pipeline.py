@@ -255,19 +255,22 @@ def run_sweep_job(
 
             from .scale.sweep import run_on_postgres
 
-            stats = asyncio.run(
-                run_on_postgres(
-                    inputs.accounts,
-                    store,
-                    settings,
-                    out_dir,
-                    url=database,
-                    work_here=work,
-                    replay=replay,
-                    platforms=platforms,
-                    as_of=as_of,
+            with ConsoleProgress() as progress:
+                stats = asyncio.run(
+                    run_on_postgres(
+                        inputs.accounts,
+                        store,
+                        settings,
+                        out_dir,
+                        url=database,
+                        work_here=work,
+                        replay=replay,
+                        platforms=platforms,
+                        as_of=as_of,
+                        # Bars on a terminal; plain lines of the whole sweep otherwise.
+                        progress=progress if progress.bars else None,
+                    )
                 )
-            )
         else:
             with ConsoleProgress() as progress:
                 stats = sweep(

@@ -390,6 +390,11 @@ class ConsoleProgress:
         if self._rich is not None:
             self._rich.stop()
 
+    @property
+    def bars(self) -> bool:
+        """True on a terminal (rich bars), False for plain lines."""
+        return self._rich is not None
+
     def __call__(self, platform: str, done: int, total: int) -> None:
         from ..models import platform_label
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..models import platform_label
 from .queue import VISIT_TASK
-from .store import connect
+from .store import PLATFORM_COUNTS, connect
 
 RECENT_MINUTES = 10  # the pace of the time left is that of the last minutes
 
@@ -107,9 +107,7 @@ def read_status(url: str, sweep: str | None = None, *, heartbeat_window: float =
                 PlatformProgress(p, int(n), int(d))
                 for p, n, d in _rows(
                     conn,
-                    "SELECT a.platform, count(*), count(r.key) FROM newmedia_accounts a "
-                    "LEFT JOIN newmedia_results r ON r.sweep = a.sweep AND r.key = a.key "
-                    "WHERE a.sweep = %s GROUP BY 1 ORDER BY 1",
+                    PLATFORM_COUNTS,
                     name,
                 )
             ]

@@ -54,6 +54,12 @@ ALTER TABLE newmedia_politeness ADD COLUMN IF NOT EXISTS walls_total BIGINT NOT 
 ALTER TABLE newmedia_accounts ADD COLUMN IF NOT EXISTS released INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS newmedia_results_key ON newmedia_results (sweep, key);
 """
+# Accounts and results per platform of one sweep (the sweep's progress bars and ``status``).
+PLATFORM_COUNTS = (
+    "SELECT a.platform, count(*), count(r.key) FROM newmedia_accounts a "
+    "LEFT JOIN newmedia_results r ON r.sweep = a.sweep AND r.key = a.key "
+    "WHERE a.sweep = %s GROUP BY 1 ORDER BY 1"
+)
 _SCHEMA_LOCK = 7_241_017  # pg_advisory_xact_lock: workers starting together create the tables once
 
 
@@ -252,6 +258,12 @@ class PgStore:
             ).fetchone()
         assert row is not None
         return int(row[0]), int(row[1])
+
+    def platform_counts(self) -> dict[str, tuple[int, int]]:
+        """Platform -> (accounts, results) of the sweep."""
+        with self._db() as db:
+            rows = db.execute(PLATFORM_COUNTS, (self.sweep,)).fetchall()  # type: ignore[arg-type]
+        return {p: (int(n), int(d)) for p, n, d in rows}
 
     def begin_visit(self, account: Account) -> int:
         with self._db() as db:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..collect.base import Collector
-from ..collect.sweep import default_collectors, select_accounts, unvisitable
+from ..collect.sweep import ProgressFn, default_collectors, select_accounts, unvisitable
 from ..collect.visit import SweepStats
 from ..errors import InputError
 from ..models import Account
@@ -98,6 +98,7 @@ async def run_on_postgres(
     collectors: Mapping[str, Collector] | None = None,
     options: ScaleSettings | None = None,
     poll: float = 1.0,
+    progress: ProgressFn | None = None,
 ) -> SweepStats:
     """Enqueue the sweep, work on it here unless ``work_here`` is off, wait, mirror into ``store``."""
     started = time.monotonic()
@@ -143,13 +144,13 @@ async def run_on_postgres(
                 ) as runtime:
                     worker = asyncio.create_task(work(app, runtime, platforms=PLATFORMS, burst=False))
                     try:
-                        await _wait(app, pg, sweep, poll, worker)
+                        await _wait(app, pg, sweep, poll, worker, progress)
                     finally:
                         worker.cancel()
                         await asyncio.gather(worker, return_exceptions=True)
                     _merge(stats, runtime.stats)
             else:
-                await _wait(app, pg, sweep, poll, None)
+                await _wait(app, pg, sweep, poll, None, progress)
         mirror_into(pg, store)
         store.set_meta(PAUSED_META, pg.get_meta(PAUSED_META) or "{}")
     finally:
@@ -158,15 +159,28 @@ async def run_on_postgres(
     return stats
 
 
-async def _wait(app: Any, pg: PgStore, sweep: str, poll: float, worker: asyncio.Task[Any] | None) -> None:
-    """Until no job of the sweep waits or runs; progress on stderr now and then."""
+async def _wait(
+    app: Any,
+    pg: PgStore,
+    sweep: str,
+    poll: float,
+    worker: asyncio.Task[Any] | None,
+    progress: ProgressFn | None = None,
+) -> None:
+    """Until no job of the sweep waits or runs. Progress: ``progress(platform, done, total)``
+    per platform (the bars of a terminal), else a line on stderr now and then."""
     shown = -1
     while True:
         live = await has_live_jobs(app, sweep)
-        total, finished = pg.counts()
-        if finished != shown and (finished - shown >= 50 or not live):
-            _say(f"进度 / progress: {finished}/{total}")
-            shown = finished
+        counts = pg.platform_counts()
+        if progress is not None:
+            for platform, (accounts, results) in counts.items():
+                progress(platform, results, accounts)
+        else:
+            total, finished = (sum(c[i] for c in counts.values()) for i in (0, 1))
+            if finished != shown and (finished - shown >= 50 or not live):
+                _say(f"进度 / progress: {finished}/{total}")
+                shown = finished
         if not live:
             return
         if worker is not None and worker.done():

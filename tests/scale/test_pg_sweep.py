@@ -24,6 +24,7 @@ def test_a_sweep_on_postgres_matches_the_sqlite_sweep_and_a_rerun_enqueues_nothi
 
     out = tmp_path / "out"
     store = Store(out / "state.sqlite")
+    bars: dict[str, tuple[int, int]] = {}  # the terminal's bar per platform, as last drawn
     stats = asyncio.run(
         run_on_postgres(
             accounts,
@@ -36,9 +37,12 @@ def test_a_sweep_on_postgres_matches_the_sqlite_sweep_and_a_rerun_enqueues_nothi
             egress="e1",
             options=OPTIONS,
             poll=0.2,
+            progress=lambda platform, done, total: bars.__setitem__(platform, (done, total)),
         )
     )
     assert stats.visited == len(accounts)
+    per_platform = {p: sum(a.platform == p for a in accounts) for p in {a.platform for a in accounts}}
+    assert bars == {p: (n, n) for p, n in per_platform.items()}
     assert verdicts(store, filings) == expected
     assert remembered(out) == (database, sweep_id(out))
 
