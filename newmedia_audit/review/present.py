@@ -17,7 +17,9 @@ from markupsafe import Markup, escape
 
 from ..models import Reason, platform_label, reason_label
 from ..report.labels import display_datetime, status_label, verdict_label
+from ..rules.overrides import HIT_SEPARATOR
 from ..store import Decision
+from .decisions import subject_hit
 
 __all__ = [
     "decision_text",
@@ -35,7 +37,6 @@ __all__ = [
 
 WORDING_LABELS = {"confirm": "确认线索", "dismiss": "排除线索", "pending": "撤销（线索待确认）"}
 HIT_LABELS = {"confirm": "确认线索", "dismiss": "排除线索", "pending": "撤销线索结论（待确认）"}
-HIT_PREFIX = "wording:"
 HIT_STATES = {"confirm": "已确认", "dismiss": "已排除", "pending": "待确认"}
 
 
@@ -89,7 +90,7 @@ def evidence_url(path: str) -> str | None:
 
 def hit_name(ref: str) -> str:
     """A hit as an overrides row names it (``word@post``), in the page's words: 「word」（post）."""
-    word, _, where = ref.partition("@")
+    word, _, where = ref.partition(HIT_SEPARATOR)
     return f"「{word}」" + (f"（{where}）" if where else "")
 
 
@@ -113,9 +114,8 @@ def decision_text(decision: Decision, province: str) -> str:
     """What a decision made the account, in the page's words (a decision on one hit names it)."""
     if decision.subject == "wording":
         return WORDING_LABELS.get(decision.value, decision.value)
-    if decision.subject.startswith(HIT_PREFIX):
-        label = HIT_LABELS.get(decision.value, decision.value)
-        return label + hit_name(decision.subject.removeprefix(HIT_PREFIX))
+    if (ref := subject_hit(decision.subject)) is not None:
+        return HIT_LABELS.get(decision.value, decision.value) + hit_name(ref)
     if decision.value == "fail":
         return f"不合格：{reasons_text([decision.reason], province)}"
     if decision.value == "review":
