@@ -3,8 +3,7 @@
 ``python -m newmedia_audit.bench.scale_worker --database URL --server BASE --settings FILE
 --egress NAME --out DIR --ready FILE [--platform P ...] [--concurrency N] [--parent PID]``
 
-What ``newmedia-audit worker`` does (``open_runtime``, then ``work`` on every platform
-queue), with ``LocalCollector``s pointed at the bench process's latency server (``BASE``)
+What ``newmedia-audit worker`` does (``scale.worker.serve``), with ``LocalCollector``s pointed at the bench process's latency server (``BASE``)
 and the bench's settings (``Settings.model_dump_json``, the ``[scale]`` options included).
 It touches READY once it can take jobs and works until SIGTERM or SIGINT: running visits
 finish within ``[scale] shutdown_grace``, then it exits. The bench process starts and stops
@@ -22,10 +21,8 @@ import sys
 from pathlib import Path
 
 from ..collect.sweep import default_collectors
-from ..scale.queue import PLATFORMS, make_app
-from ..scale.runtime import open_runtime
-from ..scale.store import connect
-from ..scale.worker import work
+from ..scale.queue import PLATFORMS
+from ..scale.worker import serve
 from ..settings import Settings
 from .live import LocalCollector
 
@@ -45,23 +42,16 @@ def die_with(parent: int | None) -> None:
 async def run(args: argparse.Namespace) -> None:
     settings = Settings.model_validate_json(args.settings.read_text("utf-8"))
     collectors = {p: LocalCollector(c, args.server) for p, c in default_collectors().items()}
-    platforms = list(dict.fromkeys(args.platform)) or list(PLATFORMS)
-    connect(args.database).close()  # a clear message now, not the pool's timeout 30 s later
-    app = make_app(args.database)
-    async with (
-        app.open_async(),
-        open_runtime(
-            args.database,
-            settings,
-            platforms=platforms,
-            egress=args.egress,
-            out_dir=args.out,
-            concurrency=args.concurrency,
-            collectors=collectors,
-        ) as runtime,
-    ):
-        args.ready.touch()
-        await work(app, runtime, platforms=PLATFORMS, burst=False, signals=True)
+    await serve(
+        args.database,
+        settings,
+        list(dict.fromkeys(args.platform)) or list(PLATFORMS),
+        egress=args.egress,
+        out_dir=args.out,
+        concurrency=args.concurrency,
+        collectors=collectors,
+        ready=args.ready.touch,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,7 +174,7 @@ class WorkerRuntime:
             return "done before"  # a retried job of a killed worker: never visited again
         account, walls, released = job_row.account, job_row.walls, job_row.released
         platform = account.platform
-        if isinstance(job_row.meta, dict) and platform in job_row.meta:
+        if platform in _paused_platforms(job_row.meta):
             return "paused"  # the drift alarm: the account stays pending for a rerun
         visitor = self._visitor(sweep, platform)
         # procrastinate counts every retry; wall requeues and SIGTERM releases are not failed tries.
@@ -198,8 +198,7 @@ class WorkerRuntime:
         return outcome.status.value
 
     def _paused(self, state: _SweepState) -> dict[str, Any]:
-        raw = state.store.meta_json(PAUSED_META)
-        return raw if isinstance(raw, dict) else {}
+        return _paused_platforms(state.store.meta_json(PAUSED_META))
 
     def _watch(self, state: _SweepState, platform: str, observation: Any) -> None:
         """The drift alarm, per sweep and platform in this worker: when it trips, the platform is
@@ -223,6 +222,11 @@ class WorkerRuntime:
         state.store.reopen(o.key for o in unreadable)
         paused = self._paused(state) | {platform: asdict(found)}
         state.store.set_meta(PAUSED_META, json.dumps(paused, ensure_ascii=False))
+
+
+def _paused_platforms(meta: object) -> dict[str, Any]:
+    """The sweep's platforms paused by the drift alarm, from its meta value (JSON)."""
+    return meta if isinstance(meta, dict) else {}
 
 
 @asynccontextmanager

@@ -14,12 +14,14 @@ import argparse
 import asyncio
 import signal
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from procrastinate.worker import Worker
 
-from ..settings import load_settings
+from ..collect.base import Collector
+from ..settings import Settings, load_settings
 from .queue import MAINTENANCE_QUEUE, PLATFORMS, ensure_schema, make_app, queue_of
 from .runtime import WorkerRuntime, open_runtime
 from .store import connect
@@ -103,30 +105,54 @@ async def work(
             raise error
 
 
-async def run_worker(args: argparse.Namespace) -> None:
-    settings = load_settings(args.config)
-    platforms = list(dict.fromkeys(args.platform)) or list(PLATFORMS)
-    connect(args.database).close()  # a clear message now, not the pool's timeout 30 s later
-    app = make_app(args.database)
+async def serve(
+    database: str,
+    settings: Settings,
+    platforms: Sequence[str],
+    *,
+    egress: str,
+    out_dir: Path | None,
+    concurrency: int | None,
+    replay: Sequence[Path] = (),
+    collectors: Mapping[str, Collector] | None = None,
+    browsers_dir: Path = Path("browsers"),
+    burst: bool = False,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """A worker process's life: connect, open its runtime, work until SIGTERM/SIGINT (or, with
+    ``burst``, until the queue is empty). ``ready`` is called once jobs can be taken."""
+    connect(database).close()  # a clear message now, not the pool's timeout 30 s later
+    app = make_app(database)
     async with app.open_async():
-        await ensure_schema(app, args.database)
+        await ensure_schema(app, database)
         async with open_runtime(
-            args.database,
+            database,
             settings,
             platforms=platforms,
-            egress=args.egress or socket.gethostname(),
-            replay=list(args.replay),
-            out_dir=args.out,
-            concurrency=args.concurrency,
-            browsers_dir=args.browsers_dir,
+            egress=egress,
+            replay=replay,
+            out_dir=out_dir,
+            concurrency=concurrency,
+            collectors=collectors,
+            browsers_dir=browsers_dir,
         ) as runtime:
-            await work(
-                app,
-                runtime,
-                platforms=platforms,
-                burst=args.burst,
-                signals=True,
-            )
+            if ready is not None:
+                ready()
+            await work(app, runtime, platforms=platforms, burst=burst, signals=True)
+
+
+async def run_worker(args: argparse.Namespace) -> None:
+    await serve(
+        args.database,
+        load_settings(args.config),
+        list(dict.fromkeys(args.platform)) or list(PLATFORMS),
+        egress=args.egress or socket.gethostname(),
+        out_dir=args.out,
+        concurrency=args.concurrency,
+        replay=list(args.replay),
+        browsers_dir=args.browsers_dir,
+        burst=args.burst,
+    )
 
 
 def worker_command(args: argparse.Namespace) -> int:
