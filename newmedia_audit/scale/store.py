@@ -248,22 +248,15 @@ class PgStore:
         done = self.finished_keys()
         return [a for a in accounts if a.key not in done]
 
-    def counts(self) -> tuple[int, int]:
-        """(accounts, results) of the sweep."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT (SELECT COUNT(*) FROM newmedia_accounts WHERE sweep = %(s)s), "
-                "(SELECT COUNT(*) FROM newmedia_results WHERE sweep = %(s)s)",
-                {"s": self.sweep},
-            ).fetchone()
-        assert row is not None
-        return int(row[0]), int(row[1])
-
     def platform_counts(self) -> dict[str, tuple[int, int]]:
         """Platform -> (accounts, results) of the sweep."""
         with self._db() as db:
             rows = db.execute(PLATFORM_COUNTS, (self.sweep,)).fetchall()  # type: ignore[arg-type]
         return {p: (int(n), int(d)) for p, n, d in rows}
+
+    def results_count(self) -> int:
+        """Results committed for the sweep."""
+        return sum(done for _, done in self.platform_counts().values())
 
     def begin_visit(self, account: Account) -> int:
         with self._db() as db:

@@ -84,7 +84,7 @@ async def sigterm_mid_visit(
                 pg = PgStore(database, sweep_id(out), create=False)
                 seen["stopped_after"] = time.monotonic() - signalled
                 seen["started"] = len(log.started["toutiao"])
-                seen["results"] = pg.counts()[1]
+                seen["results"] = pg.results_count()
                 seen["live"] = sorted((await live_jobs(app, sweep_id(out))).values())
                 with pg._db() as db:
                     rows = db.execute(
